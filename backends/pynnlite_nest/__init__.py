@@ -1,0 +1,1 @@
+"""pynnlite NEST adapter."""

@@ -1,0 +1,1 @@
+"""pynnlite numba engine (placeholder until the engine lands)."""

@@ -1,0 +1,7 @@
+"""Standard models: cells, spike sources, synapses and electrodes."""
+from .base import ModelType
+from .cells import (StandardCellType, IF_curr_exp, IF_curr_alpha, IF_cond_exp,
+                    SpikeSourcePoisson, SpikeSourceArray, STANDARD_CELL_TYPES)
+from .synapses import StandardSynapseType, StaticSynapse, STANDARD_SYNAPSE_TYPES
+from .electrodes import (StandardCurrentSource, DCSource, ACSource, NoisyCurrentSource,
+                         StepCurrentSource, STANDARD_CURRENT_SOURCES)

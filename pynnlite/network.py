@@ -1,0 +1,100 @@
+"""NetworkSpec: the frozen, validated, vectorised description a backend builds.
+
+The frontend produces it; a backend only reads it. Every value is plain numpy
+data in pynnlite units (ms, mV, nA, nF, uS, Hz), already checked against the
+model's allowed ranges. Indices are population-local (0 .. size-1).
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class PopulationSpec:
+    """One population of a single model.
+
+    parameters / initial_values map PyNN names to arrays of shape (size,).
+    A parameter whose value per neuron is itself an array (SpikeSourceArray's
+    spike_times, StepCurrentSource's times) is an object array of 1-D float arrays.
+    """
+    index: int
+    label: str
+    model: str
+    size: int
+    first_id: int
+    parameters: dict
+    initial_values: dict
+
+
+@dataclass(frozen=True)
+class ProjectionSpec:
+    """The connections between two populations, as parallel arrays (COO).
+
+    pre_indices / post_indices are local to the pre and post populations.
+    weights are signed as the user gave them (PyNN: negative for inhibitory
+    current-based synapses), in nA (current) or uS (conductance); delays in ms,
+    already on the time grid. synapse_parameters holds further per-connection
+    arrays (plasticity parameters and state), each of shape (n,).
+    """
+    index: int
+    label: str
+    pre: int
+    post: int
+    pre_indices: np.ndarray
+    post_indices: np.ndarray
+    weights: np.ndarray
+    delays: np.ndarray
+    receptor_type: str
+    synapse_model: str = "StaticSynapse"
+    synapse_parameters: dict = field(default_factory=dict)
+
+    @property
+    def size(self):
+        return len(self.pre_indices)
+
+
+@dataclass(frozen=True)
+class CurrentSourceSpec:
+    """An electrode injecting into the listed neurons.
+
+    parameters: scalars for DCSource/ACSource/NoisyCurrentSource, and 1-D arrays
+    ``times`` / ``amplitudes`` for StepCurrentSource.
+    targets: tuple of (population index, local index array).
+    """
+    index: int
+    model: str
+    parameters: dict
+    targets: tuple
+
+
+@dataclass(frozen=True)
+class RecordingSpec:
+    """Record ``variable`` ('spikes' or a state variable) of the given neurons of
+    one population, every ``sampling_interval`` ms (ignored for spikes)."""
+    population: int
+    variable: str
+    indices: np.ndarray
+    sampling_interval: float
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """Everything a backend needs to build a network."""
+    dt: float
+    min_delay: float
+    max_delay: float
+    seed: int
+    threads: int
+    populations: tuple
+    projections: tuple
+    current_sources: tuple
+    recordings: tuple
+    options: dict = field(default_factory=dict)
+
+    @property
+    def n_neurons(self):
+        return sum(p.size for p in self.populations)
+
+    @property
+    def n_connections(self):
+        return sum(p.size for p in self.projections)

@@ -1,0 +1,1 @@
+"""Utilities: get_simulator, Timer, ProgressBar, normalized_filename, init_logging."""
