@@ -314,8 +314,9 @@ def write_block(block, filename_or_io, overwrite=False):
     # true as well for the empty file a NixIO instance creates when constructed
     replace = overwrite or os.path.exists(final)
 
-    base, ext = os.path.splitext(os.path.basename(final))
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=directory)
+    # hidden, and not ending in the real extension, so that no glob picks it up
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(final)}.", suffix=".part",
+                               dir=directory)
     os.close(fd)
     try:
         os.chmod(tmp, _new_file_mode(final))
