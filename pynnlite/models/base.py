@@ -9,8 +9,10 @@ neuron index. They are evaluated once, when the network is built, by
 import math
 
 import numpy as np
+import quantities as pq
 
 from ..errors import InvalidParameterValueError, NonExistentParameterError
+from ..units import UNITS
 
 
 # --- constraints: each returns a boolean mask of valid entries and a description
@@ -62,7 +64,7 @@ class ModelType:
         self.parameter_values = {}
         for name, value in parameters.items():
             self._check_name(name, self.parameters)
-            self.parameter_values[name] = value
+            self.parameter_values[name] = self.convert_units(name, value)
         for name, value in self.parameter_values.items():
             self.check_scalar(name, value)
 
@@ -72,13 +74,27 @@ class ModelType:
             raise NonExistentParameterError(name, cls.__name__, table)
 
     @classmethod
+    def convert_units(cls, name, value):
+        """A value given with quantities units, converted to the parameter's
+        pynnlite unit; an incompatible unit is rejected by name."""
+        if not isinstance(value, pq.Quantity):
+            return value
+        definition = cls.parameters.get(name) or cls.state.get(name)
+        try:
+            converted = value.rescale(UNITS[definition.unit]).magnitude
+        except ValueError:
+            raise InvalidParameterValueError(
+                name, value, f"a value in {definition.unit} (or a plain number)", cls.__name__) from None
+        return float(converted) if np.ndim(converted) == 0 else np.asarray(converted, float)
+
+    @classmethod
     def check_scalar(cls, name, value):
         """Check a plain number at once; arrays and distributions are checked
         after evaluation (check_values)."""
         definition = cls.parameters.get(name) or cls.state.get(name)
         if definition is None or definition.array_valued:
             return
-        if isinstance(value, bool):
+        if isinstance(value, (bool, str, bytes)):
             raise InvalidParameterValueError(name, value, definition.allowed.text, cls.__name__)
         if isinstance(value, (int, float, np.integer, np.floating)):
             if not definition.allowed.check(np.array([float(value)]))[0]:
@@ -102,7 +118,7 @@ class ModelType:
     def check_relations(cls, values):
         """Check constraints that involve several parameters (evaluated arrays)."""
         for predicate, text, names in cls.relations:
-            ok = np.asarray(predicate(values), dtype=bool)
+            ok = np.atleast_1d(np.asarray(predicate(values), dtype=bool))
             if not ok.all():
                 i = int(np.flatnonzero(~ok)[0])
                 shown = ", ".join(f"{n}={np.broadcast_to(values[n], ok.shape)[i]!r}" for n in names)

@@ -4,6 +4,8 @@ Units: mV, ms, nA, nF, uS. Each type says which variables it can record and
 which receptor types it has. Weights onto current-based cells are in nA (the
 inhibitory ones negative, as in PyNN); onto conductance-based cells in uS.
 """
+import numpy as np
+
 from .base import ModelType, P, ANY, POSITIVE, NON_NEGATIVE
 
 
@@ -85,6 +87,15 @@ class SpikeSourceArray(StandardCellType):
     step that ends at or after it, as NEST's spike_generator does)."""
     parameters = {"spike_times": P((), "ms", array_valued=True)}
     state = {}
+
+    @classmethod
+    def check_array_parameter(cls, name, values):
+        """Spike times must be > 0 ms and in non-decreasing order."""
+        from ..errors import InvalidParameterValueError
+        for times in values:
+            if len(times) and (times[0] <= 0 or (np.diff(times) < 0).any()):
+                raise InvalidParameterValueError(
+                    name, times.tolist()[:10], "times > 0 ms in non-decreasing order", cls.__name__)
     recordable = ("spikes",)
     receptor_types = ()
     injectable = False

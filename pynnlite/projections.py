@@ -1,0 +1,301 @@
+"""Projection: the connections between two groups of cells, held as arrays.
+
+The connector runs when the Projection is created, in the frontend, so every
+backend receives the identical list of connections for the same seed. Weights
+and delays are evaluated per connection in the order the connector returns its
+connections (its docstring states that order). After the network is built,
+weights and delays live in the backend; get() and set() go through it.
+"""
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from .connectors import ConnectionContext
+from .errors import (ConnectionError, InvalidDimensionsError, InvalidParameterValueError,
+                     InvalidWeightError, NonExistentParameterError, RoundingWarning)
+from .models.synapses import StaticSynapse, StandardSynapseType
+from .network import ProjectionSpec
+from .populations import Assembly
+
+
+def _evaluate_per_connection(value, n, name, pre, post, synapse_model):
+    """Values of a connection attribute for n connections given (pre, post)."""
+    if hasattr(value, "next") and hasattr(value, "parameters"):
+        return np.asarray(value.next(n), dtype=float).reshape(n)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return np.full(n, float(value))
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 1 and arr.shape == (n,):
+        return arr.copy()
+    if arr.ndim == 2:
+        return arr[pre, post]
+    raise InvalidParameterValueError(
+        name, value, f"a number, a RandomDistribution, {n} values (one per connection) or an "
+        "(n_pre, n_post) array", synapse_model)
+
+
+class Projection:
+    """Connections from ``presynaptic_population`` to ``postsynaptic_population``
+    made by ``connector``, with ``synapse_type`` (default StaticSynapse()), onto
+    ``receptor_type`` ('excitatory' unless given)."""
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector,
+                 synapse_type=None, source=None, receptor_type=None, space=None, label=None):
+        self.pre = presynaptic_population
+        self.post = postsynaptic_population
+        self._simulation = sim = self.pre._simulation
+        sim._check_can_add("Projection")
+        self.connector = connector
+        self.synapse_type = synapse_type if synapse_type is not None else StaticSynapse()
+        if not isinstance(self.synapse_type, StandardSynapseType):
+            raise ConnectionError(f"synapse_type must be a synapse type such as StaticSynapse(), "
+                                  f"not {self.synapse_type!r}")
+        self.source = source
+        self.receptor_type = receptor_type or "excitatory"
+        self.space = space
+        self._check_receptor()
+        context = ConnectionContext(
+            pre_ids=self.pre.all_cells, post_ids=self.post.all_cells, rng=sim._next_rng(),
+            pre_positions=self._positions_of(self.pre), post_positions=self._positions_of(self.post),
+            space=space)
+        self._connections = connector.connect(context)
+        pre_idx, post_idx = self._connections.pre, self._connections.post
+        n = len(pre_idx)
+        values = {**self.synapse_type.default_parameters(), **self.synapse_type.parameter_values}
+        attributes = dict(self._connections.attributes)
+        if values.get("delay") is None and "delay" not in attributes:
+            values["delay"] = sim.min_delay
+        model = type(self.synapse_type).__name__
+        self._values = {}
+        for name, value in values.items():
+            if name in attributes:
+                value = attributes.pop(name)
+            self._values[name] = _evaluate_per_connection(value, n, name, pre_idx, post_idx, model)
+        if attributes:
+            bad = sorted(attributes)[0]
+            raise NonExistentParameterError(bad, model, self.synapse_type.parameters)
+        self._values["delay"] = self._checked_delays(self._values["delay"])
+        self._check_weights(self._values["weight"])
+        self.label = label or f"{self.pre.label}→{self.post.label}"
+        self._spec_map = []     # [(spec index, selection of this projection's connections)]
+        sim._register_projection(self)
+
+    # --- checks
+
+    def _post_celltypes(self):
+        return [root.celltype for root, _ in self.post._parts()]
+
+    def _check_receptor(self):
+        for celltype in self._post_celltypes():
+            allowed = type(celltype).receptor_types
+            if not allowed:
+                raise ConnectionError(
+                    f"{type(celltype).__name__} in '{self.post.label}' takes no synaptic input; "
+                    "it cannot be the target of a Projection")
+            if self.receptor_type not in allowed:
+                raise ConnectionError(
+                    f"unknown receptor_type '{self.receptor_type}' for {type(celltype).__name__}; "
+                    f"allowed: {', '.join(allowed)}")
+
+    @staticmethod
+    def _positions_of(cells):
+        try:
+            parts = cells._parts()
+            return np.concatenate([root._positions() if idx is None else root._positions()[:, idx]
+                                   for root, idx in parts], axis=1)
+        except ImportError:
+            return None
+
+    def _post_is_conductance(self):
+        """Per connection: is the target conductance-based?"""
+        parts = self.post._parts()
+        sizes = np.array([root.size if idx is None else len(idx) for root, idx in parts])
+        flags = np.array([root.celltype.conductance_based for root, _ in parts])
+        owner = np.searchsorted(np.cumsum(sizes), self._connections.post, side="right")
+        return flags[owner]
+
+    def _check_weights(self, weights):
+        model = type(self.synapse_type).__name__
+        if not np.isfinite(weights).all():
+            raise InvalidParameterValueError("weight", weights[~np.isfinite(weights)][0],
+                                             "finite numbers", model)
+        conductance = self._post_is_conductance() if len(weights) else np.zeros(0, bool)
+        if (weights[conductance] < 0).any():
+            raise InvalidWeightError(
+                f"weight {weights[conductance][weights[conductance] < 0][0]!r} of {model} onto a "
+                "conductance-based cell: conductance weights must be >= 0 (uS)")
+        current = weights[~conductance]
+        if self.receptor_type == "inhibitory" and (current > 0).any():
+            raise InvalidWeightError(
+                f"weight {current[current > 0][0]!r} onto the 'inhibitory' receptor of a "
+                "current-based cell: weights must be <= 0 (nA), as in PyNN")
+        if self.receptor_type == "excitatory" and (current < 0).any():
+            raise InvalidWeightError(
+                f"weight {current[current < 0][0]!r} onto the 'excitatory' receptor of a "
+                "current-based cell: weights must be >= 0 (nA); use receptor_type='inhibitory'")
+
+    def _checked_delays(self, delays):
+        return self._simulation._check_delays(delays, type(self.synapse_type).__name__)
+
+    # --- PyNN API
+
+    def size(self, gather=True):
+        """The number of connections."""
+        return len(self._connections.pre)
+
+    def __len__(self):
+        return self.size()
+
+    @property
+    def shape(self):
+        return (self.pre.size, self.post.size)
+
+    def _current(self, name):
+        if name not in self._values:
+            raise NonExistentParameterError(name, type(self.synapse_type).__name__,
+                                            self._values.keys())
+        sim = self._simulation
+        if sim._backend is not None and self._spec_map:
+            values = np.empty(self.size(), float)
+            for spec_index, selection in self._spec_map:
+                values[selection] = sim._backend.get_connection_values(spec_index, name)
+            return values
+        return self._values[name]
+
+    def get(self, attribute_names, format="list", gather=True, with_address=True,
+            multiple_synapses="sum"):
+        """Connection attributes ('weight', 'delay', ...). format='list' gives
+        tuples (i, j, value, ...) (i, j local to pre and post); format='array' gives
+        an (n_pre, n_post) array per attribute, NaN where unconnected, several
+        connections between one pair combined by ``multiple_synapses``
+        ('sum', 'min', 'max', 'first', 'last')."""
+        names = [attribute_names] if isinstance(attribute_names, str) else list(attribute_names)
+        columns = [self._current(n) for n in names]
+        pre, post = self._connections.pre, self._connections.post
+        if format == "list":
+            table = np.column_stack([pre, post, *columns] if with_address else columns)
+            rows = [tuple(r) for r in table.tolist()]
+            if with_address:
+                rows = [(int(r[0]), int(r[1]), *r[2:]) for r in rows]
+            return rows
+        if format != "array":
+            raise InvalidParameterValueError("format", format, "'list' or 'array'", "Projection.get")
+        arrays = [self._as_matrix(c, multiple_synapses) for c in columns]
+        return arrays[0] if isinstance(attribute_names, str) else arrays
+
+    def _as_matrix(self, values, how):
+        pre, post = self._connections.pre, self._connections.post
+        flat = pre * self.post.size + post
+        out = np.full(self.pre.size * self.post.size, np.nan)
+        if how == "sum":
+            acc = np.zeros_like(out)
+            np.add.at(acc, flat, values)
+            seen = np.zeros(out.size, bool)
+            seen[flat] = True
+            out[seen] = acc[seen]
+        elif how in ("min", "max"):
+            fill = np.inf if how == "min" else -np.inf
+            acc = np.full(out.size, fill)
+            (np.minimum if how == "min" else np.maximum).at(acc, flat, values)
+            out[flat] = acc[flat]
+        elif how == "last":
+            out[flat] = values
+        elif how == "first":
+            out[flat[::-1]] = values[::-1]
+        else:
+            raise InvalidParameterValueError("multiple_synapses", how,
+                                             "'sum', 'min', 'max', 'first' or 'last'", "Projection.get")
+        return out.reshape(self.pre.size, self.post.size)
+
+    def set(self, **attributes):
+        """Set connection attributes: a number, a RandomDistribution, one value per
+        connection, or an (n_pre, n_post) array. Takes effect at once."""
+        pre, post = self._connections.pre, self._connections.post
+        model = type(self.synapse_type).__name__
+        for name, value in attributes.items():
+            if name not in self._values:
+                raise NonExistentParameterError(name, model, self._values.keys())
+            new = _evaluate_per_connection(value, self.size(), name, pre, post, model)
+            if name == "weight":
+                self._check_weights(new)
+            elif name == "delay":
+                new = self._checked_delays(new)
+            else:
+                type(self.synapse_type).check_values(name, new)
+            self._values[name] = new
+            sim = self._simulation
+            if sim._backend is not None:
+                for spec_index, selection in self._spec_map:
+                    sim._backend.set_connection_values(spec_index, name, new[selection])
+
+    def save(self, attribute_names, file, format="list", gather=True, with_address=True):
+        """Write connection attributes to a text file (atomically)."""
+        names = [attribute_names] if isinstance(attribute_names, str) else list(attribute_names)
+        if format == "list":
+            table = np.array(self.get(names, format="list", with_address=with_address), float)
+            header = " ".join((["i", "j"] if with_address else []) + names)
+        else:
+            table = self.get(names[0], format="array")
+            header = names[0]
+        directory = os.path.dirname(os.path.abspath(file))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".pynnlite-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w") as f:
+                np.savetxt(f, table.reshape(len(table), -1) if table.size else table, header=header)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, file)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    def describe(self, template=None, engine=None):
+        return (f"Projection '{self.label}' from '{self.pre.label}' ({self.pre.size} cells) to "
+                f"'{self.post.label}' ({self.post.size} cells): {self.size()} connections made by "
+                f"{type(self.connector).__name__}, {self.synapse_type!r}, receptor "
+                f"'{self.receptor_type}'")
+
+    def __repr__(self):
+        return f"Projection('{self.label}', {self.size()} connections)"
+
+    # --- build
+
+    def _specs(self, first_index):
+        """ProjectionSpecs (one per pair of populations involved), numbered from
+        first_index; remembers which of this projection's connections each holds."""
+        pre_pop, pre_local = _locate(self.pre, self._connections.pre)
+        post_pop, post_local = _locate(self.post, self._connections.post)
+        n_pops = len(self._simulation.populations)
+        key = pre_pop * n_pops + post_pop
+        specs, self._spec_map = [], []
+        for k in np.unique(key):
+            selection = np.flatnonzero(key == k)
+            index = first_index + len(specs)
+            extra = {n: v[selection] for n, v in self._values.items() if n not in ("weight", "delay")}
+            specs.append(ProjectionSpec(
+                index=index, label=self.label, pre=int(k // n_pops), post=int(k % n_pops),
+                pre_indices=pre_local[selection], post_indices=post_local[selection],
+                weights=self._values["weight"][selection], delays=self._values["delay"][selection],
+                receptor_type=self.receptor_type, synapse_model=type(self.synapse_type).__name__,
+                synapse_parameters=extra))
+            self._spec_map.append((index, selection))
+        return specs
+
+
+def _locate(cells, local):
+    """For group-local indices, the registry index of each cell's Population and
+    its index within that Population."""
+    parts = cells._parts()
+    sizes = np.array([root.size if idx is None else len(idx) for root, idx in parts])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    owner = np.searchsorted(np.cumsum(sizes), local, side="right")
+    pop_index = np.array([root._index for root, _ in parts])[owner]
+    within = local - starts[owner]
+    root_local = np.empty_like(local)
+    for k, (root, idx) in enumerate(parts):
+        chosen = owner == k
+        root_local[chosen] = within[chosen] if idx is None else idx[within[chosen]]
+    return pop_index.astype(np.int64), root_local.astype(np.int64)
