@@ -7,7 +7,10 @@ created by ``setup()``. The network is built on the backend at the first run;
 after that, parameters, initial values and connection attributes may change
 between runs (they take effect at once), but the structure may not.
 """
+import json
 import math
+import os
+import tempfile
 import warnings
 
 import numpy as np
@@ -17,6 +20,9 @@ from .errors import (InvalidParameterValueError, NoModelAvailableError, Rounding
                      SimulationStateError)
 from .network import CurrentSourceSpec, NetworkSpec, PopulationSpec, RecordingSpec
 from .recording import SegmentData
+
+#: environment variable: when set, end() dumps connections and spikes to this .npz path
+DUMP_ENV = "PYNNLITE_DUMP"
 
 #: seed used when setup() is given none: scripts are reproducible by default (as NEST's)
 DEFAULT_SEED = 1234567
@@ -322,8 +328,47 @@ class Simulation:
         for cells, filename in self._write_on_end:
             cells.write_data(filename, overwrite=True)
         self._write_on_end = []
+        if os.environ.get(DUMP_ENV) and self._backend is not None:
+            self.dump(os.environ[DUMP_ENV])
         if self._backend is not None:
             self._backend.end()
+            self._backend = None
+
+    def dump(self, path):
+        """Write the network's connections and the current segment's spikes to an
+        .npz file (used by pynnlite.crossval to compare backends):
+        ``prj{k}_pre``/``_post`` (projection-local indices), ``prj{k}_weight``,
+        ``prj{k}_delay`` for each Projection in creation order; ``pop{k}_spike_index``
+        and ``pop{k}_spike_time`` for each Population; ``labels`` (JSON:
+        populations, projections, backend, t)."""
+        self._fetch_recorded()
+        arrays = {}
+        for k, prj in enumerate(self.projections):
+            arrays[f"prj{k}_pre"] = prj._connections.pre
+            arrays[f"prj{k}_post"] = prj._connections.post
+            arrays[f"prj{k}_weight"] = prj._current("weight")
+            arrays[f"prj{k}_delay"] = prj._current("delay")
+        for k, pop in enumerate(self.populations):
+            index, times = self._segments[-1].record_of(k).spikes()
+            arrays[f"pop{k}_spike_index"] = index
+            arrays[f"pop{k}_spike_time"] = times
+        arrays["labels"] = np.array(json.dumps({
+            "populations": [p.label for p in self.populations],
+            "sizes": [p.size for p in self.populations],
+            "spike_recorded": [int(p._recording.get("spikes", np.zeros(0, bool)).sum())
+                               for p in self.populations],
+            "projections": [p.label for p in self.projections],
+            "backend": self.backend_name, "t": self.t, "seed": self.seed}))
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".pynnlite-dump-", suffix=".npz")
+        os.close(fd)
+        try:
+            np.savez(tmp, **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
 
     # --- recorded data
 
