@@ -43,9 +43,10 @@ def _requested(variables, parts):
         return None
     names = {variables} if isinstance(variables, str) else set(variables)
     known = {"spikes"}.union(*(p.units for p in parts))
-    for name in sorted(names - known):
+    unknown = sorted(names - known)
+    if unknown:
         celltypes = "/".join(sorted({p.celltype for p in parts}))
-        raise RecordingError(name, celltypes, known)
+        raise RecordingError(unknown[0], celltypes, known)
     return names
 
 
@@ -58,7 +59,7 @@ def _spiking(part):
 def _segment_spiketrains(parts, segment, t_stop):
     """One lazily built SpikeTrainList holding the trains of every part for one
     segment, or None when no neuron asked about records spikes."""
-    times, channels, all_ids, labels, sources, local = [], [], [], [], [], []
+    times, channels, all_ids, labels, local = [], [], [], [], []
     for part in parts:
         chosen = _spiking(part)
         if not chosen.size:
