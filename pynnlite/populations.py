@@ -157,7 +157,8 @@ class _CellGroup:
         block = neo_output.build_block(
             self._neo_parts(), sim._segment_t_stops(), variables=variables,
             name=self.label, description=self.describe(),
-            annotations={**sim._block_annotations(), **(annotations or {})})
+            annotations={**sim._block_annotations(), **(annotations or {})},
+            segment_annotations=sim._segment_annotations)
         if clear:
             for root, _ in self._parts():
                 sim._clear_records(root._index)
@@ -169,9 +170,11 @@ class _CellGroup:
         neo IO object. The write is atomic: an interrupted write leaves any earlier
         file intact. An existing file is refused unless overwrite=True."""
         block = self.get_data(variables, gather=gather, clear=False, annotations=annotations)
-        if not any(len(s.spiketrains) or len(s.analogsignals) for s in block.segments):
-            raise NothingToWriteError(f"nothing recorded for '{self.label}' (call record() first)")
-        neo_output.write_block(block, io, overwrite=overwrite)
+        try:
+            neo_output.write_block(block, io, overwrite=overwrite)
+        except NothingToWriteError as exc:
+            raise NothingToWriteError(f"nothing recorded for '{self.label}' (call record() "
+                                      "before run())") from exc
         if clear:
             for root, _ in self._parts():
                 self._simulation._clear_records(root._index)
@@ -186,7 +189,8 @@ class _CellGroup:
         return counts
 
     def mean_spike_count(self, gather=True):
-        """Mean number of spikes per recorded cell in the current segment."""
+        """Mean number of spikes per recorded cell in the current segment (over all
+        parts of an Assembly together)."""
         counts = self.get_spike_counts()
         return float(np.mean(list(counts.values()))) if counts else 0.0
 
