@@ -271,8 +271,13 @@ class Projection:
         n_pops = len(self._simulation.populations)
         key = pre_pop * n_pops + post_pop
         specs, self._spec_map = [], []
-        for k in np.unique(key):
-            selection = np.flatnonzero(key == k)
+        # a handful of population pairs: bincount finds them without sorting all connections
+        present = np.flatnonzero(np.bincount(key, minlength=1)) if len(key) else np.zeros(0, int)
+        if len(present) == 0 and self.pre._parts() and self.post._parts():
+            present = np.array([self.pre._parts()[0][0]._index * n_pops
+                                + self.post._parts()[0][0]._index])
+        for k in present:
+            selection = np.arange(len(key)) if len(present) == 1 else np.flatnonzero(key == k)
             index = first_index + len(specs)
             extra = {n: v[selection] for n, v in self._values.items() if n not in ("weight", "delay")}
             specs.append(ProjectionSpec(

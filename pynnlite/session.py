@@ -53,6 +53,14 @@ def _grid_steps(value, dt, name, what):
     return int(whole)
 
 
+def _sorted_unique(values):
+    """np.unique by sorting (np.unique's own path is slow on large arrays here)."""
+    values = np.sort(values)
+    keep = np.ones(len(values), bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
 class Simulation:
     """One simulated network: its clock, its objects and its backend."""
 
@@ -223,7 +231,7 @@ class Simulation:
                     targets.setdefault(root._index, []).append(chosen)
             sources.append(CurrentSourceSpec(
                 index=len(sources), model=type(source).__name__, parameters=source.values(),
-                targets=tuple((p, np.unique(np.concatenate(ix))) for p, ix in targets.items())))
+                targets=tuple((p, _sorted_unique(np.concatenate(ix))) for p, ix in targets.items())))
         recordings = []
         for pop in self.populations:
             for variable, mask in pop._recording.items():
