@@ -264,10 +264,10 @@ if options.plot_figure:
     data = exc_cells.get_data().segments[0]
     vm = data.filter(name="v")[0]
     Figure(
-        Panel(data.spiketrains[:100], xlabel="Time (ms)", xticks=True,
+        Panel(data.spiketrains[:100], xlabel="Time (ms)", xticks=True, yticks=True,
               ylabel="Neuron index", markersize=0.5),
         Panel(vm, ylabel="Membrane potential (mV)", xlabel="Time (ms)", xticks=True,
-              data_labels=["neuron 0", "neuron 1"]),
+              yticks=True),
         title="VAbenchmarks %s (%s)" % (options.benchmark, options.simulator),
         annotations="Simulated with pynnlite (%s backend)" % options.simulator,
     ).save(figure_filename)

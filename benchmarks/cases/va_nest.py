@@ -12,13 +12,10 @@ import numpy as np
 from common import VA, report
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["CUBA", "COBA"])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--tstop", type=float, default=1000.0)
-    parser.add_argument("--seed", type=int, default=98765)
-    args = parser.parse_args()
+def run(benchmark, seed=98765, tstop=1000.0, threads=1):
+    """Build and run the network; return timings, counts and the spikes
+    (senders as 0-based cell indices, exc first, and times in ms)."""
+    args = argparse.Namespace(benchmark=benchmark, seed=seed, tstop=tstop, threads=threads)
     t0 = time.perf_counter()
     import nest
     nest.set_verbosity("M_ERROR")
@@ -62,15 +59,30 @@ def main():
     nest.Run(args.tstop)
     nest.Cleanup()
     simulate = time.perf_counter() - t_sim
-    senders = recorder.get("events", "senders")
+    events = recorder.get("events")
+    senders = np.asarray(events["senders"]) - exc[0].global_id
     n_syn = nest.GetKernelStatus("num_connections")
+    if args.benchmark == "COBA":
+        n_syn -= 2 * VA["stim"]["n"]          # the generator -> parrot links are not synapses of the net
     n_spikes = len(senders)
-    exc_rate = np.isin(senders, exc.tolist()).sum() / VA["n_exc"] / (args.tstop / 1000.0)
-    inh_rate = np.isin(senders, inh.tolist()).sum() / VA["n_inh"] / (args.tstop / 1000.0)
-    report(engine="nest", case=f"VA {args.benchmark}", threads=args.threads, build_s=build,
-           compile_s=0.0, simulate_s=simulate, n_synapses=int(n_syn), n_neurons=VA["n"],
-           n_spikes=int(n_spikes), exc_rate_hz=float(exc_rate), inh_rate_hz=float(inh_rate),
-           import_s=t_build - t0)
+    exc_rate = (senders < VA["n_exc"]).sum() / VA["n_exc"] / (args.tstop / 1000.0)
+    inh_rate = (senders >= VA["n_exc"]).sum() / VA["n_inh"] / (args.tstop / 1000.0)
+    return dict(engine="nest", case=f"VA {args.benchmark}", threads=args.threads, build_s=build,
+                compile_s=0.0, simulate_s=simulate, n_synapses=int(n_syn), n_neurons=VA["n"],
+                n_spikes=int(n_spikes), exc_rate_hz=float(exc_rate), inh_rate_hz=float(inh_rate),
+                import_s=t_build - t0, senders=senders, times=np.asarray(events["times"]))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("benchmark", choices=["CUBA", "COBA"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--tstop", type=float, default=1000.0)
+    parser.add_argument("--seed", type=int, default=98765)
+    args = parser.parse_args()
+    result = run(args.benchmark, args.seed, args.tstop, args.threads)
+    del result["senders"], result["times"]
+    report(**result)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,16 @@ Usage: python va_pynnlite.py CUBA|COBA [--backend numba] [--threads N] [--tstop 
 import argparse
 import time
 
+import numpy as np
+
 from common import VA, report
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("benchmark", choices=["CUBA", "COBA"])
-    parser.add_argument("--backend", default="numba")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--tstop", type=float, default=1000.0)
-    parser.add_argument("--seed", type=int, default=98765)
-    args = parser.parse_args()
+def run(benchmark, seed=98765, tstop=1000.0, threads=1, backend="numba"):
+    """Build and run the network; return timings, counts and the spikes
+    (senders as 0-based cell indices, exc first, and times in ms)."""
+    args = argparse.Namespace(benchmark=benchmark, seed=seed, tstop=tstop, threads=threads,
+                              backend=backend)
     t0 = time.perf_counter()
     import pynnlite as sim
     from pynnlite.random import NumpyRNG, RandomDistribution
@@ -60,17 +59,33 @@ def main():
     t_sim = time.perf_counter()
     sim.run(args.tstop)
     simulate = time.perf_counter() - t_sim
-    counts_e = exc.get_spike_counts()
-    counts_i = inh.get_spike_counts()
-    n_spikes = sum(counts_e.values()) + sum(counts_i.values())
-    report(engine=f"pynnlite-{args.backend}", case=f"VA {args.benchmark}", threads=args.threads,
-           build_s=build - compile_s, compile_s=compile_s, simulate_s=simulate,
-           n_synapses=int(sum(p.size() for p in projections)), n_neurons=VA["n"],
-           n_spikes=int(n_spikes),
-           exc_rate_hz=sum(counts_e.values()) / VA["n_exc"] / (args.tstop / 1000.0),
-           inh_rate_hz=sum(counts_i.values()) / VA["n_inh"] / (args.tstop / 1000.0),
-           import_s=t_build - t0)
+    records = simulation._segments[-1]
+    e_idx, e_t = records.record_of(exc._index).spikes()
+    i_idx, i_t = records.record_of(inh._index).spikes()
+    result = dict(engine=f"pynnlite-{args.backend}", case=f"VA {args.benchmark}",
+                  threads=args.threads, build_s=build - compile_s, compile_s=compile_s,
+                  simulate_s=simulate, n_synapses=int(sum(p.size() for p in projections)),
+                  n_neurons=VA["n"], n_spikes=int(len(e_t) + len(i_t)),
+                  exc_rate_hz=len(e_t) / VA["n_exc"] / (args.tstop / 1000.0),
+                  inh_rate_hz=len(i_t) / VA["n_inh"] / (args.tstop / 1000.0),
+                  import_s=t_build - t0,
+                  senders=np.concatenate([e_idx, i_idx + VA["n_exc"]]),
+                  times=np.concatenate([e_t, i_t]))
     sim.end()
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("benchmark", choices=["CUBA", "COBA"])
+    parser.add_argument("--backend", default="numba")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--tstop", type=float, default=1000.0)
+    parser.add_argument("--seed", type=int, default=98765)
+    args = parser.parse_args()
+    result = run(args.benchmark, args.seed, args.tstop, args.threads, args.backend)
+    del result["senders"], result["times"]
+    report(**result)
 
 
 if __name__ == "__main__":
