@@ -61,7 +61,7 @@ def main():
     extra = ["--tstop", "200"] if args.quick else []
     have_nest = importlib.util.find_spec("nest") is not None
     cache = tempfile.mkdtemp(prefix="pynnlite-numba-cache-")
-    env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYTHONPATH=CASES)
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYNNLITE_CACHE_DIR=cache, PYTHONPATH=CASES)
     rows = []
     try:
         for name in args.cases.split(","):
