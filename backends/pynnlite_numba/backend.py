@@ -1,0 +1,114 @@
+"""NumbaBackend: pynnlite's own engine behind the Backend interface."""
+import numpy as np
+
+from pynnlite.backend import Backend, Capabilities
+from pynnlite.errors import NonExistentParameterError, RecordingError
+from pynnlite.models.cells import STANDARD_CELL_TYPES
+from pynnlite.recording import RecordedChunk, SignalChunk
+
+from .engine import Engine
+from .models import MODEL_KERNELS
+
+_CELLS = {c.__name__: c for c in STANDARD_CELL_TYPES}
+
+
+def _index(obj):
+    """A population or projection given as its spec or as its index."""
+    return getattr(obj, "index", obj)
+
+
+class NumbaBackend(Backend):
+    """The reference engine: a time-driven, event-delivering simulation on a
+    fixed grid, compiled with numba (see pynnlite_numba.engine)."""
+
+    name = "numba"
+    capabilities = Capabilities(
+        cell_types={name: _CELLS[name].recordable for name in MODEL_KERNELS if name in _CELLS},
+        synapse_types=("StaticSynapse",),
+        current_sources=("DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"),
+        features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
+                  "counter_based_rng"),
+    )
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.engine = None
+        self.network = None
+
+    # ------------------------------------------------------------ lifecycle
+    def build(self, network):
+        """Create the network described by ``network`` (a NetworkSpec), at t = 0."""
+        self.network = network
+        self._pops = {p.index: p for p in network.populations}
+        self.engine = Engine(network)
+
+    def run(self, n_steps):
+        """Advance the simulation by ``n_steps`` time steps."""
+        self.engine.run(int(n_steps))
+
+    def reset(self):
+        """Return to t = 0 with the spec's initial values and weights; spikes in
+        transit and unfetched recordings are dropped."""
+        self.engine.reset()
+
+    @property
+    def t(self):
+        """Current time (ms)."""
+        return self.engine.step * self.engine.dt
+
+    # ------------------------------------------------------------ recording
+    def fetch_recorded(self):
+        """{population index: RecordedChunk} of everything recorded since the
+        previous fetch."""
+        chunks = {}
+        for pop, (local, times) in self.engine.fetch_spikes().items():
+            chunks[pop] = RecordedChunk(spike_indices=local, spike_times=times)
+        for (pop, var), (idx, t0, interval, values) in self.engine.fetch_signals().items():
+            chunk = chunks.setdefault(pop, RecordedChunk())
+            chunk.signals[var] = SignalChunk(indices=idx, t_start=t0, sampling_interval=interval,
+                                             values=values)
+        return chunks
+
+    # ---------------------------------------------------------- connections
+    def get_connection_values(self, projection, name):
+        """Current values of 'weight' or 'delay' of one projection, in spec order."""
+        self._check_connection_name(projection, name)
+        return self.engine.synapses.get(_index(projection), name)
+
+    def set_connection_values(self, projection, name, values):
+        """Overwrite 'weight' or 'delay' of one projection (array in spec order)."""
+        self._check_connection_name(projection, name)
+        self.engine.synapses.set(_index(projection), name, values)
+
+    def _check_connection_name(self, projection, name):
+        if name not in ("weight", "delay"):
+            raise NonExistentParameterError(name, "StaticSynapse", ("weight", "delay"))
+
+    # -------------------------------------------------------------- neurons
+    def set_parameters(self, population, name, indices, values):
+        """Change a parameter of some neurons between runs; takes effect at once."""
+        pop = self._pops[_index(population)]
+        if name not in pop.parameters:
+            raise NonExistentParameterError(name, pop.model, pop.parameters)
+        block, cols = self.engine.layout.columns(pop.index, indices)
+        if name != "spike_times":
+            values = np.broadcast_to(np.asarray(values, np.float64), cols.shape)
+        block.set_parameters(name, cols, values)
+
+    def get_state(self, population, name, indices):
+        """Current values of a state variable (e.g. 'v') of some neurons."""
+        block, cols = self._state_block(population, name)
+        return block.get_state(name, cols(indices))
+
+    def set_state(self, population, name, indices, values):
+        """Overwrite a state variable of some neurons between runs."""
+        block, cols = self._state_block(population, name)
+        c = cols(indices)
+        block.set_state(name, c, np.broadcast_to(np.asarray(values, np.float64), c.shape))
+
+    def _state_block(self, population, name):
+        pop = self._pops[_index(population)]
+        block = self.engine.layout.pop_block[pop.index]
+        if name not in block.model.state:
+            raise RecordingError(name, pop.model, block.model.state)
+        return block, lambda idx: self.engine.layout.columns(pop.index, idx)[1]

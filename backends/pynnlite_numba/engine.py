@@ -1,0 +1,226 @@
+"""The engine: arrays of one network and the compiled time-step loop.
+
+Time grid and conventions (NEST's, REFERENCE.md 2.0): step s covers
+(s*dt, (s+1)*dt]; a spike emitted in step s is stamped (s+1)*dt; with a delay
+of d >= 1 steps it is read in step s + d. Within a step the phases run in this
+fixed order (the generated loop, codegen.py, follows it):
+
+1. currents  - electrodes write the current of step s (the value in force at
+               t = s*dt) into ``istim``;
+2. update    - each model kernel, block after block: read and clear the ring
+               slot due in step s, integrate the step, threshold/reset/refractory,
+               append spikes (internal index, multiplicity) to the step's list;
+               spike sources append theirs;
+3. deliver   - every spike of the list goes through the CSR into the ring slot
+               of step s + delay (k * weight for multiplicity k);
+4. record    - spikes of recorded neurons into the spike buffer; signals
+               sampled after the update, at t = (s+1)*dt when the sampling
+               interval divides it.
+
+The whole loop over steps runs in one compiled call per run(); it returns early
+only to let Python grow a full spike buffer. Later phases (plasticity, threads)
+slot in as further named phases between 3 and 4.
+"""
+import numpy as np
+
+from . import codegen
+from .connectivity import SynapseTable
+from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
+    R_OUT_START, R_ROW
+from .layout import Layout
+from .stimulus import Stimulus
+
+
+def grid_times(steps, dt):
+    """Times of grid points ``steps * dt`` (ms), computed so that decimal steps
+    such as 0.1 give the correctly rounded value (12.3, not 12.300000000000001)."""
+    steps = np.asarray(steps, np.float64)
+    per_ms = 1.0 / dt
+    if abs(per_ms - round(per_ms)) < 1e-9 * per_ms:
+        return steps / round(per_ms)
+    return steps * dt
+
+
+class Engine:
+    """Owns every array of one built network and runs it."""
+
+    def __init__(self, network):
+        self.network = network
+        self.dt = float(network.dt)
+        self.seed = int(network.seed) & ((1 << 63) - 1)
+        self.layout = Layout(network)
+        self.synapses = SynapseTable(network, self.layout)
+        self.stimulus = Stimulus(network, self.layout)
+        n = self.layout.n_total
+        self.istim = np.zeros(n, np.float64)
+        self.spk_idx = np.zeros(max(n, 1), np.int64)
+        self.spk_mult = np.zeros(max(n, 1), np.int64)
+        self._setup_recording(network)
+        self._loop = codegen.get_loop([b.model for b in self.layout.blocks])
+        self.reset()
+
+    # ------------------------------------------------------------ recording
+    def _setup_recording(self, network):
+        n = self.layout.n_total
+        self.rec_flag = np.zeros(max(n, 1), np.uint8)
+        self.spike_pops = {}                  # population -> True
+        signals = {}                          # (population, variable) -> (indices, interval steps)
+        for rec in network.recordings:
+            idx = np.unique(np.asarray(rec.indices, np.int64))
+            if rec.variable == "spikes":
+                self.rec_flag[self.layout.internal(rec.population, idx)] = 1
+                self.spike_pops[rec.population] = True
+                continue
+            key = (rec.population, rec.variable)
+            iv = max(1, int(round(rec.sampling_interval / self.dt)))
+            if key in signals:
+                idx = np.union1d(signals[key][0], idx)
+                iv = signals[key][1]
+            signals[key] = (idx, iv)
+        self.n_rec_spk = int(self.rec_flag.sum())
+        cap = max(4096, 4 * self.n_rec_spk)
+        self.buf_step = np.zeros(cap, np.int64)
+        self.buf_idx = np.zeros(cap, np.int64)
+        self.buf_mult = np.zeros(cap, np.int64)
+        self.buf_n = np.zeros(1, np.int64)
+        # per block: one table row per recorded (population, variable)
+        self.signal_keys = {id(b): [] for b in self.layout.blocks}
+        tables = {id(b): [] for b in self.layout.blocks}
+        cols = {id(b): [] for b in self.layout.blocks}
+        for (pop, var), (idx, iv) in sorted(signals.items()):
+            block, c = self.layout.columns(pop, idx)
+            row, off = block.state_row(var)
+            first = sum(len(x) for x in cols[id(block)])
+            tables[id(block)].append([row, -1 if off is None else off, iv, first, len(c), 0, 0])
+            cols[id(block)].append(c)
+            self.signal_keys[id(block)].append((pop, var, idx, iv))
+        for b in self.layout.blocks:
+            b.signal_table = np.array(tables[id(b)], np.int64).reshape(-1, N_R)
+            b.signal_cols = (np.concatenate(cols[id(b)]) if cols[id(b)] else np.zeros(0, np.int64))
+            b.signal_out = np.zeros(0, np.float64)
+        self.pending_signals = {}             # (pop, var) -> list of (first sample index, values)
+
+    def _sample_now(self, step):
+        """Record the current state as the sample at t = step * dt (the initial state)."""
+        for b in self.layout.blocks:
+            for pop, var, idx, iv in self.signal_keys[id(b)]:
+                _, c = self.layout.columns(pop, idx)
+                values = b.get_state(var, c)[None, :]
+                self.pending_signals.setdefault((pop, var), []).append((step // iv, values))
+
+    def _prepare_signal_buffers(self, s0, s_end):
+        for b in self.layout.blocks:
+            t = b.signal_table
+            if not len(t):
+                continue
+            start = 0
+            for r in range(len(t)):
+                iv = t[r, R_INTERVAL]
+                n_samples = s_end // iv - s0 // iv
+                t[r, R_OUT_START] = start
+                t[r, R_COUNT] = 0
+                start += n_samples * t[r, R_N_COLS]
+            b.signal_out = np.zeros(start, np.float64)
+
+    def _collect_signal_buffers(self, s0):
+        for b in self.layout.blocks:
+            t = b.signal_table
+            for r, (pop, var, idx, iv) in enumerate(self.signal_keys[id(b)]):
+                count, nc, start = t[r, R_COUNT], t[r, R_N_COLS], t[r, R_OUT_START]
+                if count:
+                    values = b.signal_out[start:start + count * nc].reshape(count, nc).copy()
+                    first = s0 // iv + 1           # sample k is at (k * iv) steps
+                    self.pending_signals.setdefault((pop, var), []).append((first, values))
+
+    # ------------------------------------------------------------------ run
+    def reset(self):
+        """Back to t = 0: state from the spec, ring buffers empty, spec weights."""
+        self.step = 0
+        for b in self.layout.blocks:
+            b.reset_state()
+        if self.synapses.modified:
+            self.synapses.build()
+        self.depth = self.synapses.max_delay + 1
+        self.ring = np.zeros((self.depth, 2 * max(self.layout.n_total, 1)), np.float64)
+        self.istim[:] = 0.0
+        self.buf_n[0] = 0
+        self.pending_signals = {}
+        self.initial_sample_due = True
+
+    def _ensure_ring_depth(self):
+        """Deepen the ring buffers if delays grew (set_connection_values),
+        keeping the spikes in transit in their due steps."""
+        needed = self.synapses.max_delay + 1
+        if needed <= self.depth:
+            return
+        old, d_old = self.ring, self.depth
+        new = np.zeros((needed, old.shape[1]), np.float64)
+        due = self.step + np.arange(d_old)
+        new[due % needed] = old[due % d_old]
+        self.ring, self.depth = new, needed
+
+    def run(self, n_steps):
+        """Advance by n_steps steps (one compiled call, plus one per buffer growth)."""
+        if self.initial_sample_due:
+            self._sample_now(self.step)
+            self.initial_sample_due = False
+        if n_steps <= 0:
+            return
+        self._ensure_ring_depth()
+        s0, s_end = self.step, self.step + int(n_steps)
+        self._prepare_signal_buffers(s0, s_end)
+        lay, syn = self.layout, self.synapses
+        block_args = []
+        for b in lay.blocks:
+            block_args += [b.arrays[a] for a in b.model.arrays] + [b.g0]
+            if "S" in b.model.arrays:
+                block_args += [b.signal_table, b.signal_cols, b.signal_out]
+        s = s0
+        while s < s_end:
+            s = self._loop(s, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
+                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
+                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
+                           self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args)
+            if s < s_end:
+                self._grow_spike_buffer()
+        self.step = s_end
+        self._collect_signal_buffers(s0)
+
+    def _grow_spike_buffer(self):
+        cap = 2 * self.buf_step.shape[0]
+        for name in ("buf_step", "buf_idx", "buf_mult"):
+            old = getattr(self, name)
+            new = np.zeros(cap, old.dtype)
+            new[:old.shape[0]] = old
+            setattr(self, name, new)
+
+    # ---------------------------------------------------------------- fetch
+    def fetch_spikes(self):
+        """{population: (local indices, times)} of the spikes since the last fetch,
+        one entry per unit of multiplicity, in emission order."""
+        n = int(self.buf_n[0])
+        steps, idx, mult = self.buf_step[:n], self.buf_idx[:n], self.buf_mult[:n]
+        self.buf_n[0] = 0
+        out = {}
+        for pop in self.spike_pops:
+            lo = self.layout.pop_offset[pop]
+            sel = (idx >= lo) & (idx < lo + self.layout.pop_size[pop])
+            reps = mult[sel]
+            local = np.repeat(idx[sel] - lo, reps)
+            times = grid_times(np.repeat(steps[sel] + 1, reps), self.dt)
+            out[pop] = (local, times)
+        return out
+
+    def fetch_signals(self):
+        """{(population, variable): (indices, t_start, interval ms, values)}."""
+        out = {}
+        for b in self.layout.blocks:
+            for pop, var, idx, iv in self.signal_keys[id(b)]:
+                parts = self.pending_signals.get((pop, var))
+                if not parts:
+                    continue
+                values = np.concatenate([v for _, v in parts], axis=0)
+                t_start = float(grid_times(parts[0][0] * iv, self.dt))
+                out[(pop, var)] = (idx, t_start, float(grid_times(iv, self.dt)), values)
+        self.pending_signals = {}
+        return out

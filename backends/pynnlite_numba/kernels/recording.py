@@ -1,0 +1,46 @@
+"""Recording inside the compiled loop: spikes into a growing buffer, signals
+into buffers sized exactly for the current run.
+"""
+from numba import njit
+
+#: columns of a block's signal table (one row per recorded variable)
+R_ROW, R_OFFSET_ROW, R_INTERVAL, R_FIRST_COL, R_N_COLS, R_OUT_START, R_COUNT = range(7)
+N_R = 7
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def record_spikes(s, n_spk, spk_idx, spk_mult, rec_flag, buf_step, buf_idx, buf_mult, buf_n):
+    """Append this step's spikes of recorded neurons: (step, internal index, multiplicity)."""
+    b = buf_n[0]
+    for j in range(n_spk):
+        g = spk_idx[j]
+        if rec_flag[g]:
+            buf_step[b] = s
+            buf_idx[b] = g
+            buf_mult[b] = spk_mult[j]
+            b += 1
+    buf_n[0] = b
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def record_signals(s, P, S, table, cols, out):
+    """Sample the block's recorded state rows after the update of step s, at
+    t = (s + 1) * dt, for every variable whose interval divides s + 1. A row
+    may be shifted by a parameter row (the voltage kept relative to v_rest)."""
+    for r in range(table.shape[0]):
+        if (s + 1) % table[r, R_INTERVAL] != 0:
+            continue
+        row = table[r, R_ROW]
+        off = table[r, R_OFFSET_ROW]
+        c0 = table[r, R_FIRST_COL]
+        nc = table[r, R_N_COLS]
+        base = table[r, R_OUT_START] + table[r, R_COUNT] * nc
+        if off >= 0:
+            stride = 1 if P.shape[1] > 1 else 0
+            for c in range(nc):
+                i = cols[c0 + c]
+                out[base + c] = S[row, i] + P[off, i * stride]
+        else:
+            for c in range(nc):
+                out[base + c] = S[row, cols[c0 + c]]
+        table[r, R_COUNT] += 1
