@@ -1,0 +1,165 @@
+"""Projections on NEST: one ``nest.Connect`` per ProjectionSpec from the
+frontend's connection arrays, and a map from NEST's connections back to the
+spec's order.
+
+NEST returns connections in its own order (sorted by source, threads, ports).
+After the connection structure is final (the first Simulate), the adapter asks
+NEST once for the connections between each pair of populations and pairs them
+with the spec entries by (source, target, weight, delay). Connections equal in
+all four are interchangeable, so the pairing is exact even with multapses;
+from then on each spec entry keeps its NEST connection.
+"""
+import numpy as np
+
+from pynnlite.errors import BackendError, InvalidParameterValueError, NonExistentParameterError
+
+from .translations import FROM_NEST, SYNAPSES, TO_NEST, weight_sign
+
+
+class _Group:
+    """The connections between one pair of populations, as one SynapseCollection."""
+
+    def __init__(self, key):
+        self.key = key
+        self.specs = []
+        self.collection = None
+
+
+class Connections:
+    """Every projection of a network on NEST."""
+
+    def __init__(self, nest, network, ids_of, conductance_of, grid):
+        """ids_of(pop index) -> first NEST id of the nodes that send/receive
+        spikes; conductance_of(pop index) -> bool."""
+        self.nest = nest
+        self.grid = grid
+        self.network = network
+        self.projections = {p.index: p for p in network.projections}
+        self._ids_of = ids_of
+        self.sign = {p.index: weight_sign(conductance_of(p.post), p.receptor_type)
+                     for p in network.projections}
+        self._groups = {}
+        self._where = {}          # spec index -> (group, positions in the group's collection)
+        self._written = {}        # spec index -> {name: (nest values, pynnlite values)}
+
+    def connect(self):
+        nest = self.nest
+        for prj in self.network.projections:
+            if prj.synapse_model not in SYNAPSES:
+                raise BackendError(f"the NEST backend has no synapse type {prj.synapse_model}")
+            if not prj.size:
+                continue
+            w_nest = np.asarray(prj.weights, np.float64) * (TO_NEST * self.sign[prj.index])
+            nest.Connect(self._ids_of(prj.pre) + np.asarray(prj.pre_indices, np.int64),
+                         self._ids_of(prj.post) + np.asarray(prj.post_indices, np.int64),
+                         "one_to_one",
+                         {"synapse_model": SYNAPSES[prj.synapse_model], "weight": w_nest,
+                          "delay": np.asarray(prj.delays, np.float64)})
+            self._written[prj.index] = {"weight": (w_nest, np.asarray(prj.weights, np.float64)),
+                                        "delay": (None, np.asarray(prj.delays, np.float64))}
+            self._groups.setdefault((prj.pre, prj.post), _Group((prj.pre, prj.post))).specs.append(prj)
+
+    def map(self, nodes_of):
+        """Pair NEST's connections with spec entries (after the first Simulate)."""
+        nest = self.nest
+        for (pre, post), group in self._groups.items():
+            conns = nest.GetConnections(source=nodes_of(pre), target=nodes_of(post),
+                                        synapse_model="static_synapse")
+            data = conns.get(["source", "target", "weight", "delay"])
+            src = np.atleast_1d(np.asarray(data["source"], np.int64))
+            tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
+            wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
+            dly = self.grid.steps(np.atleast_1d(np.asarray(data["delay"], np.float64)))
+            spec_src, spec_tgt, spec_w, spec_d, owner, pos = [], [], [], [], [], []
+            for prj in group.specs:
+                tg = self._ids_of(post) + np.asarray(prj.post_indices, np.int64)
+                keep = self._local_mask(nodes_of(post), post, prj) if nest.NumProcesses() > 1 \
+                    else np.ones(prj.size, bool)
+                spec_src.append((self._ids_of(pre) + np.asarray(prj.pre_indices, np.int64))[keep])
+                spec_tgt.append(tg[keep])
+                spec_w.append(self._written[prj.index]["weight"][0][keep])
+                spec_d.append(self.grid.steps(prj.delays)[keep])
+                owner.append(np.full(int(keep.sum()), prj.index))
+                pos.append(np.flatnonzero(keep))
+            spec_src, spec_tgt = np.concatenate(spec_src), np.concatenate(spec_tgt)
+            spec_w, spec_d = np.concatenate(spec_w), np.concatenate(spec_d)
+            owner, pos = np.concatenate(owner), np.concatenate(pos)
+            if len(spec_src) != len(src):
+                raise BackendError(
+                    f"NEST holds {len(src)} connections from population {pre} to {post}, the "
+                    f"network spec {len(spec_src)}: a connection was not created as specified")
+            nest_order = np.lexsort((dly, wgt, tgt, src))
+            spec_order = np.lexsort((spec_d, spec_w, spec_tgt, spec_src))
+            if not (np.array_equal(src[nest_order], spec_src[spec_order])
+                    and np.array_equal(tgt[nest_order], spec_tgt[spec_order])
+                    and np.array_equal(wgt[nest_order], spec_w[spec_order])
+                    and np.array_equal(dly[nest_order], spec_d[spec_order])):
+                raise BackendError(f"NEST's connections from population {pre} to {post} differ "
+                                   "from the network spec")
+            conn_of_entry = np.empty(len(src), np.int64)
+            conn_of_entry[spec_order] = nest_order
+            group.collection = conns
+            for prj in group.specs:
+                mine = owner == prj.index
+                positions = np.full(prj.size, -1, np.int64)
+                positions[pos[mine]] = conn_of_entry[mine]
+                self._where[prj.index] = (group, positions)
+
+    def _local_mask(self, post_nodes, post, prj):
+        """With MPI: which of the projection's connections live on this rank."""
+        is_local = np.atleast_1d(np.asarray(post_nodes.get("local"), bool))
+        return is_local[np.asarray(prj.post_indices, np.int64)]
+
+    # ------------------------------------------------------------ get / set
+
+    def _check(self, index, name):
+        if name not in ("weight", "delay"):
+            raise NonExistentParameterError(name, self.projections[index].synapse_model,
+                                            ("weight", "delay"))
+
+    def get(self, index, name):
+        """Current values of 'weight' (nA or uS) or 'delay' (ms), in spec order;
+        NaN for connections held by another MPI process."""
+        self._check(index, name)
+        prj = self.projections[index]
+        if not prj.size:
+            return np.zeros(0)
+        group, positions = self._where[index]
+        nest_values = np.atleast_1d(np.asarray(group.collection.get(name), np.float64))
+        out = np.full(prj.size, np.nan)
+        ok = positions >= 0
+        values = nest_values[positions[ok]]
+        if name == "delay":
+            out[ok] = self.grid.steps(values) * self.grid.dt      # as the frontend puts delays on the grid
+            return out
+        written_nest, written = self._written[index]["weight"]
+        converted = values * (FROM_NEST * self.sign[index])
+        # a value NEST still holds as written converts back exactly
+        out[ok] = np.where(values == written_nest[ok], written[ok], converted)
+        return out
+
+    def set(self, index, name, values):
+        """Overwrite 'weight' or 'delay' of one projection (values in spec order)."""
+        self._check(index, name)
+        prj = self.projections[index]
+        if not prj.size:
+            return
+        values = np.broadcast_to(np.asarray(values, np.float64), (prj.size,)).copy()
+        group, positions = self._where[index]
+        ok = positions >= 0
+        current = np.atleast_1d(np.asarray(group.collection.get(name), np.float64))
+        if name == "delay":
+            max_delay = self.nest.GetKernelStatus("max_delay")
+            too_long = values > max_delay * (1 + 1e-12)
+            if too_long.any():
+                raise InvalidParameterValueError(
+                    "delay", float(values[too_long][0]),
+                    f"<= {max_delay} ms: NEST fixes its max_delay when the network is built "
+                    "(give setup(max_delay=...) to allow longer delays)", prj.synapse_model)
+            current[positions[ok]] = values[ok]
+            self._written[index]["delay"] = (None, values)
+        else:
+            nest_values = values * (TO_NEST * self.sign[index])
+            current[positions[ok]] = nest_values[ok]
+            self._written[index]["weight"] = (nest_values, values)
+        group.collection.set({name: current.tolist()})
