@@ -10,9 +10,9 @@ from pynnlite_nest import NestBackend
 
 PARAMS = {
     "IF_curr_exp": dict(cm=0.25, tau_m=10.0, v_rest=-70.0, v_reset=-70.0, v_thresh=-55.0,
-                        tau_refrac=2.0, tau_syn_E=2.0, tau_syn_I=4.0, i_offset=0.4),
+                        tau_refrac=2.0, tau_syn_E=2.0, tau_syn_I=4.0, i_offset=0.5),
     "IF_curr_alpha": dict(cm=0.25, tau_m=10.0, v_rest=-70.0, v_reset=-70.0, v_thresh=-55.0,
-                          tau_refrac=2.0, tau_syn_E=0.5, tau_syn_I=1.0, i_offset=0.4),
+                          tau_refrac=2.0, tau_syn_E=0.5, tau_syn_I=1.0, i_offset=0.5),
     "IF_cond_exp": dict(cm=0.25, tau_m=10.0, v_rest=-65.0, v_reset=-70.0, v_thresh=-55.0,
                         tau_refrac=2.0, tau_syn_E=2.0, tau_syn_I=4.0, i_offset=0.3,
                         e_rev_E=0.0, e_rev_I=-80.0),
