@@ -149,13 +149,14 @@ class Connections:
         ok = positions >= 0
         current = np.atleast_1d(np.asarray(group.collection.get(name), np.float64))
         if name == "delay":
-            max_delay = self.nest.GetKernelStatus("max_delay")
-            too_long = values > max_delay * (1 + 1e-12)
-            if too_long.any():
+            min_delay, max_delay = self.nest.GetKernelStatus(["min_delay", "max_delay"])
+            outside = (values > max_delay * (1 + 1e-12)) | (values < min_delay * (1 - 1e-12))
+            if outside.any():
                 raise InvalidParameterValueError(
-                    "delay", float(values[too_long][0]),
-                    f"<= {max_delay} ms: NEST fixes its max_delay when the network is built "
-                    "(give setup(max_delay=...) to allow longer delays)", prj.synapse_model)
+                    "delay", float(values[outside][0]),
+                    f"{min_delay} to {max_delay} ms: NEST fixes its min_delay and max_delay when "
+                    "the network is built (give setup(min_delay=..., max_delay=...) to allow "
+                    "other delays)", prj.synapse_model)
             current[positions[ok]] = values[ok]
             self._written[index]["delay"] = (None, values)
         else:
