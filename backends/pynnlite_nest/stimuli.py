@@ -8,8 +8,10 @@ stimulating devices reach their targets through a connection of delay ``D``
 
 - a spike source's generator feeds a parrot_neuron through delay D; the
   parrot's spike (what the targets and the recorder see) is stamped D after
-  the generator's. With ``origin = T0 - D`` the parrots fire in
-  (T0 + start, T0 + start + duration], as pynnlite's sources do.
+  the generator's. spike_generator emits its times relative to ``origin``, so
+  ``origin = T0 - D``; poisson_generator is active in the steps that start
+  in (origin + start, origin + stop], so ``origin = T0 - D - dt``. Then the
+  parrots fire in (T0 + start, T0 + start + duration], as pynnlite's sources do.
 - a current generator's value set at time t_i acts on the step
   (t_i + D, t_i + D + dt] (NEST 3.10, verified), so ``origin = T0 - D`` makes
   a value given for time t act on (T0 + t, T0 + t + dt] (PyNN's convention).
@@ -49,6 +51,9 @@ class SourcePopulation:
         nodes = subset(self.nest, self.generators, idx)
         origin = float(grid.ms(t0 - d))
         if self.spec.model == "SpikeSourcePoisson":
+            # poisson_generator is active in the steps that *start* in
+            # (start, stop]: its stamps lie one step later than spike_generator's
+            origin = float(grid.ms(t0 - d - 1))
             start = grid.ceil(self.params["start"][idx])
             stop = np.maximum(grid.floor(self.params["start"][idx] + self.params["duration"][idx]),
                               start)
