@@ -8,6 +8,10 @@ ProjectionSpec's order is computed only when connection values are asked for.
 """
 import numpy as np
 
+from pynnlite.errors import ConnectionError, NoModelAvailableError
+
+from .layout import grid_times
+
 CHANNEL = {"excitatory": 0, "inhibitory": 1}
 
 
@@ -23,6 +27,15 @@ class SynapseTable:
         self.dt = network.dt
         self.n_total = layout.n_total
         self.projections = {p.index: p for p in network.projections}
+        for p in network.projections:
+            if p.synapse_model != "StaticSynapse":
+                raise NoModelAvailableError(
+                    f"the numba backend has no synapse type '{p.synapse_model}' (projection "
+                    f"'{p.label}'); available: StaticSynapse")
+            if p.receptor_type not in CHANNEL:
+                raise ConnectionError(
+                    f"projection '{p.label}': receptor_type '{p.receptor_type}' does not exist; "
+                    f"allowed: {', '.join(CHANNEL)}")
         self.layout = layout
         self.proj_start = {}
         start = 0
@@ -84,7 +97,7 @@ class SynapseTable:
         if name == "weight":
             return self.weight[pos].copy()
         if name == "delay":
-            return self.delay[pos].astype(np.float64) * self.dt
+            return grid_times(self.delay[pos], self.dt)
         raise KeyError(name)
 
     def set(self, projection, name, values):

@@ -27,18 +27,8 @@ from . import codegen
 from .connectivity import SynapseTable
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
-from .layout import Layout
+from .layout import Layout, grid_times
 from .stimulus import Stimulus
-
-
-def grid_times(steps, dt):
-    """Times of grid points ``steps * dt`` (ms), computed so that decimal steps
-    such as 0.1 give the correctly rounded value (12.3, not 12.300000000000001)."""
-    steps = np.asarray(steps, np.float64)
-    per_ms = 1.0 / dt
-    if abs(per_ms - round(per_ms)) < 1e-9 * per_ms:
-        return steps / round(per_ms)
-    return steps * dt
 
 
 class Engine:

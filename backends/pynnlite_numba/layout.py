@@ -15,6 +15,16 @@ from .models import MODEL_KERNELS
 _STEP_EPS = 1e-9
 
 
+def grid_times(steps, dt):
+    """Times of grid points ``steps * dt`` (ms), computed so that decimal steps
+    such as 0.1 give the correctly rounded value (12.3, not 12.300000000000001)."""
+    steps = np.asarray(steps, np.float64)
+    per_ms = 1.0 / dt
+    if abs(per_ms - round(per_ms)) < 1e-9 * per_ms:
+        return steps / round(per_ms)
+    return steps * dt
+
+
 def spike_steps(times, dt):
     """Emission step of spikes at ``times`` (ms): the step whose end is the first
     grid point >= t (a time on the grid, up to 1e-9 dt, is stamped exactly)."""
@@ -81,19 +91,18 @@ class Block:
             self.arrays["I"][k] = self.gid if name == "gid" else values[name]
 
     def _build_events(self):
-        times = self.params.get("spike_times", np.empty(self.n, object))
-        lengths = np.fromiter((len(np.atleast_1d(t)) for t in times), np.int64, count=self.n)
+        """All spikes of the block as events (step, internal index, multiplicity),
+        sorted by step then index; several spikes of one neuron in one step
+        become one event of higher multiplicity."""
+        per_neuron = [np.asarray(t, np.float64).reshape(-1) for t in self.params["spike_times"]]
+        lengths = np.array([len(t) for t in per_neuron], np.int64)
+        events = np.zeros((3, 0), np.int64)
         if lengths.sum():
-            flat = np.concatenate([np.atleast_1d(np.asarray(t, np.float64)) for t in times])
-        else:
-            flat = np.zeros(0)
-        idx = np.repeat(np.arange(self.n, dtype=np.int64), lengths) + self.g0
-        steps = spike_steps(flat, self.dt)
-        # several spikes of one neuron in one step become one event of higher multiplicity
-        key = np.stack([steps, idx])
-        uniq, counts = np.unique(key, axis=1, return_counts=True) if flat.size else (key, np.zeros(0, np.int64))
-        self.arrays["events"] = np.ascontiguousarray(
-            np.vstack([uniq, counts[None, :]]).astype(np.int64)) if flat.size else np.zeros((3, 0), np.int64)
+            steps = spike_steps(np.concatenate(per_neuron), self.dt)
+            idx = np.repeat(np.arange(self.n, dtype=np.int64) + self.g0, lengths)
+            key, counts = np.unique(np.stack([steps, idx]), axis=1, return_counts=True)
+            events = np.ascontiguousarray(np.vstack([key, counts[None, :]]).astype(np.int64))
+        self.arrays["events"] = events
         self.arrays["cursor"] = np.zeros(1, np.int64)
 
     # ---------------------------------------------------------------- state

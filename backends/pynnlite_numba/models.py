@@ -3,10 +3,13 @@ struct-of-arrays block, how parameters become per-dt constants, and how the
 PyNN state names map onto the block.
 
 A block holds, per neuron (columns), float rows ``P`` (constants derived from
-the parameters for the current dt), float rows ``S`` (continuous state) and
-integer rows ``I`` (integer constants, then integer state). Adding a model
-means adding a kernel and one ModelKernel entry here; the compiled loop is
-generated from the models present (codegen.py).
+the parameters for the current dt; a single column when every neuron of the
+block has the same constants), float rows ``S`` (continuous state), integer
+rows ``I`` (integer constants, then integer state) and, for neurons, a byte
+array ``F`` of spike flags (kernels/common.py). An integer constant named
+``gid`` is filled with the neurons' global ids (keys of their random
+streams). Adding a model means adding a kernel and one ModelKernel entry
+here; the compiled loop is generated from the models present (codegen.py).
 """
 from dataclasses import dataclass, field
 
