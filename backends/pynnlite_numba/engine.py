@@ -81,7 +81,10 @@ class Engine:
             block, c = self.layout.columns(pop, idx)
             row, off = block.state_row(var)
             first = sum(len(x) for x in cols[id(block)])
-            tables[id(block)].append([row, -1 if off is None else off, iv, first, len(c), 0, 0])
+            entry = np.zeros(N_R, np.int64)
+            entry[[R_ROW, R_OFFSET_ROW, R_INTERVAL, R_FIRST_COL, R_N_COLS]] = (
+                row, -1 if off is None else off, iv, first, len(c))
+            tables[id(block)].append(entry)
             cols[id(block)].append(c)
             self.signal_keys[id(block)].append((pop, var, idx, iv))
         for b in self.layout.blocks:

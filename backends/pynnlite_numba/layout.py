@@ -10,6 +10,7 @@ import numpy as np
 from pynnlite.errors import NoModelAvailableError
 
 from .kernels.common import flag_array
+from .kernels.recording import N_R
 from .models import MODEL_KERNELS
 
 _STEP_EPS = 1e-9
@@ -44,7 +45,7 @@ class Block:
         self._init_parts = []
         self._gid_parts = []
         self.arrays = {}
-        self.signal_table = np.zeros((0, 7), np.int64)
+        self.signal_table = np.zeros((0, N_R), np.int64)
         self.signal_cols = np.zeros(0, np.int64)
         self.signal_out = np.zeros(0, np.float64)
 

@@ -42,7 +42,6 @@ class ModelKernel:
     derive: object = None
     init_state: object = None
     state: dict = field(default_factory=dict)
-    is_source: bool = False
 
     @property
     def i_rows(self):
@@ -160,14 +159,14 @@ def _derive_poisson(p, dt):
 SPIKE_SOURCE_POISSON = ModelKernel(
     name="SpikeSourcePoisson", kernel=("pynnlite_numba.kernels.sources", "update_poisson"),
     arrays=("P", "I"), p_rows=sources.POISSON_P, i_params=sources.POISSON_I,
-    derive=_derive_poisson, is_source=True)
+    derive=_derive_poisson)
 
 
 # ----------------------------------------------------------- SpikeSourceArray
 
 SPIKE_SOURCE_ARRAY = ModelKernel(
     name="SpikeSourceArray", kernel=("pynnlite_numba.kernels.sources", "update_spike_array"),
-    arrays=("events", "cursor"), is_source=True)
+    arrays=("events", "cursor"))
 
 
 #: every model the engine implements, in the fixed order blocks are updated

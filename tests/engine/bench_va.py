@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from netspec import Net, build
+from netspec import Net
 
 N_E, N_I, P_CONN = 3200, 800, 0.02
 
