@@ -85,7 +85,7 @@ def compare_connections(a, la, b, lb, report):
             report.add(f"  connections '{label}': {n} identical")
         else:
             col, i, x, y = bad
-            shown = lambda arr: repr(arr[i]) if i < len(arr) else "(none)"  # noqa: E731
+            shown = lambda arr: repr(arr[i].item()) if i < len(arr) else "(none)"  # noqa: E731
             report.add(f"  connections '{label}': DIFFER at connection {i} ({col}: "
                        f"{la['backend']} {shown(x)}, {lb['backend']} {shown(y)}; "
                        f"{len(x)} vs {len(y)} entries)", ok=False)
