@@ -27,6 +27,11 @@ keeps running (kernel status ``biological_time`` is not pynnlite's time), and
 random streams (Poisson sources, noise) continue rather than restart.
 Connection weights and delays set with ``set_connection_values`` persist
 across a reset (static synapses hold no state).
+
+Threads: ``spec.threads`` becomes NEST's local_num_threads; events are sorted
+into place, so the data do not depend on it. MPI: ``num_processes`` and
+``rank`` come from NEST, but per-neuron arrays and recordings assume one
+process (not yet tested with an MPI build of NEST).
 """
 import numpy as np
 
@@ -67,8 +72,7 @@ class NestBackend(Backend):
         cell_types={name: _RECORDABLE[name] for name in (*CELLS, *SOURCES)},
         synapse_types=tuple(SYNAPSES),
         current_sources=tuple(ELECTRODES),
-        features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
-                  "mpi"),
+        features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs"),
     )
 
     def __init__(self, **options):

@@ -40,4 +40,4 @@ def test_table_marks_what_a_backend_lacks():
     lines = capability_table({"nest": nest_caps, "tiny": smaller}).splitlines()
     assert "| IF_cond_exp | ✓ | – |" in lines
     assert "| IF_curr_exp: `isyn_exc` | ✓ | – |" in lines
-    assert "| mpi | ✓ | – |" in lines
+    assert "| reset | ✓ | – |" in lines

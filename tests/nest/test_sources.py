@@ -1,7 +1,6 @@
 """Spike sources on NEST: Poisson trains inside (start, start + duration],
 one train per source shared by all its targets (PyNN semantics)."""
 import numpy as np
-import pytest
 
 from spec_builder import SpecBuilder
 from pynnlite_nest import NestBackend

@@ -1,7 +1,6 @@
 """Units, signs and names as NEST receives them, and clear errors for what the
 NEST backend lacks."""
 import nest
-import numpy as np
 import pytest
 
 from spec_builder import SpecBuilder
