@@ -237,3 +237,19 @@ def test_spike_buffer_growth_and_partial_recording():
     idx2, times2 = run([10] * 100)
     np.testing.assert_array_equal(idx, idx2)
     np.testing.assert_array_equal(times, times2)
+
+
+def test_spike_times_changed_between_runs():
+    """New spike times act from the current step on; times already past are not
+    replayed."""
+    net = Net(dt=H)
+    src = net.pop("SpikeSourceArray", 2, spike_times=[[1.0, 8.0], [2.0]])
+    net.record(src, "spikes")
+    backend = build(net)
+    backend.run(50)
+    backend.set_parameters(src, "spike_times", np.array([0, 1]),
+                           np.array([np.array([3.0, 6.0, 7.5]), np.array([5.1, 5.2])], dtype=object))
+    backend.run(50)
+    c = backend.fetch_recorded()[src]
+    np.testing.assert_array_equal(c.spike_indices, [0, 1, 1, 1, 0, 0])
+    np.testing.assert_array_equal(c.spike_times, [1.0, 2.0, 5.1, 5.2, 6.0, 7.5])
