@@ -16,6 +16,12 @@ It then compares:
 
 It prints a report and exits with 1 when the backends disagree (2 when a run
 fails).
+
+Caveat on the statistics: the KS tests treat neurons as independent samples.
+In a recurrent network they share one trajectory, so two realisations of the
+same stochastic network can fail them at alpha = 0.01 without any backend
+difference (COBA, NEST against NEST with 1 and 2 threads: CV p = 0.003). Read
+a statistical DISAGREE together with the mean rates and CVs, or lower --alpha.
 """
 import argparse
 import json

@@ -5,7 +5,7 @@ parameter is a small named function of the pynnlite parameter arrays (no string
 evaluation), with the pynnlite names it depends on, so that a change of one
 pynnlite parameter recomputes exactly the NEST parameters that use it.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -61,16 +61,12 @@ class CellTranslation:
     threshold: str = "V_th"
     synaptic_time_constants: tuple = ()
     conductance_based: bool = False
-    extra: dict = field(default_factory=dict)
 
     def nest_parameters(self, params, changed=None):
         """NEST parameter arrays from pynnlite ones; with ``changed`` (a pynnlite
         name), only the NEST parameters that depend on it."""
         return {p.name: p.compute(params) for p in self.parameters
                 if changed is None or changed in p.depends}
-
-    def parameter_names(self):
-        return sorted({n for p in self.parameters for n in p.depends})
 
 
 _LIF = (
