@@ -1,4 +1,6 @@
 """NumbaBackend: pynnlite's own engine behind the Backend interface."""
+import time
+
 import numpy as np
 
 from pynnlite.backend import Backend, Capabilities
@@ -34,13 +36,19 @@ class NumbaBackend(Backend):
         super().__init__(**options)
         self.engine = None
         self.network = None
+        #: seconds spent in build() and in compiling (or loading) the loop
+        self.timings = {}
 
     # ------------------------------------------------------------ lifecycle
     def build(self, network):
-        """Create the network described by ``network`` (a NetworkSpec), at t = 0."""
+        """Create the network described by ``network`` (a NetworkSpec), at t = 0,
+        and compile the time-step loop for its models (or load it from the
+        on-disk cache). ``timings`` then holds build_s (including compile_s)."""
+        t0 = time.perf_counter()
         self.network = network
         self._pops = {p.index: p for p in network.populations}
         self.engine = Engine(network)
+        self.timings = {"build_s": time.perf_counter() - t0, "compile_s": self.engine.compile_s}
 
     def run(self, n_steps):
         """Advance the simulation by ``n_steps`` time steps."""

@@ -21,6 +21,8 @@ The whole loop over steps runs in one compiled call per run(); it returns early
 only to let Python grow a full spike buffer. Later phases (plasticity, threads)
 slot in as further named phases between 3 and 4.
 """
+import time
+
 import numpy as np
 
 from . import codegen
@@ -48,6 +50,9 @@ class Engine:
         self._setup_recording(network)
         self._loop = codegen.get_loop([b.model for b in self.layout.blocks])
         self.reset()
+        t0 = time.perf_counter()
+        self._call_loop(0, 0)         # compiles, or loads from the on-disk cache
+        self.compile_s = time.perf_counter() - t0
 
     # ------------------------------------------------------------ recording
     def _setup_recording(self, network):
@@ -162,22 +167,26 @@ class Engine:
         self._ensure_ring_depth()
         s0, s_end = self.step, self.step + int(n_steps)
         self._prepare_signal_buffers(s0, s_end)
-        lay, syn = self.layout, self.synapses
-        block_args = []
-        for b in lay.blocks:
-            block_args += [b.arrays[a] for a in b.model.arrays] + [b.g0]
-            if "S" in b.model.arrays:
-                block_args += [b.signal_table, b.signal_cols, b.signal_out]
         s = s0
         while s < s_end:
-            s = self._loop(s, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
-                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
-                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
-                           self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args)
+            s = self._call_loop(s, s_end)
             if s < s_end:
                 self._grow_spike_buffer()
         self.step = s_end
         self._collect_signal_buffers(s0)
+
+    def _call_loop(self, s0, s_end):
+        """The compiled loop from step s0 up to s_end; returns the step reached."""
+        syn = self.synapses
+        block_args = []
+        for b in self.layout.blocks:
+            block_args += [b.arrays[a] for a in b.model.arrays] + [b.g0]
+            if "S" in b.model.arrays:
+                block_args += [b.signal_table, b.signal_cols, b.signal_out]
+        return self._loop(s0, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
+                          syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
+                          self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
+                          self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args)
 
     def _grow_spike_buffer(self):
         cap = 2 * self.buf_step.shape[0]
