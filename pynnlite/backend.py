@@ -79,7 +79,8 @@ class Backend(ABC):
     @abstractmethod
     def reset(self):
         """Return to t = 0: state from the spec's initial values, spikes in
-        transit dropped, plastic weights back to their initial values."""
+        transit dropped, connection values back to the spec's (the frontend then
+        re-applies any values the user set since, with set_connection_values)."""
 
     def end(self):
         """Release resources. The default does nothing."""

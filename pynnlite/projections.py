@@ -80,6 +80,7 @@ class Projection:
         self._check_weights(self._values["weight"])
         self.label = label or f"{self.pre.label}→{self.post.label}"
         self._spec_map = []     # [(spec index, selection of this projection's connections)]
+        self._user_set = set()  # attributes changed by set(): re-applied after reset()
         sim._register_projection(self)
 
     # --- checks
@@ -225,6 +226,7 @@ class Projection:
             else:
                 type(self.synapse_type).check_values(name, new)
             self._values[name] = new
+            self._user_set.add(name)
             sim = self._simulation
             if sim._backend is not None:
                 for spec_index, selection in self._spec_map:

@@ -320,11 +320,21 @@ class Simulation:
         return self._step * self.dt
 
     def reset(self, annotations=None):
-        """Go back to t = 0, with the initial values; recording continues in a new
-        neo Segment, earlier segments are kept."""
+        """Go back to t = 0: state variables to their initial values, connection
+        weights and delays to the values they were last given (by the connector or
+        by Projection.set; changes made by plasticity are discarded), spikes in
+        transit dropped. Recording continues in a new neo Segment; earlier
+        segments are kept."""
         if self._backend is not None:
             self._fetch_recorded()
             self._backend.reset()
+            # the backend restores the spec's values; values the user set since are
+            # the ones that hold at t = 0 again (on every backend alike)
+            for prj in self.projections:
+                for name in prj._user_set:
+                    for spec_index, selection in prj._spec_map:
+                        self._backend.set_connection_values(spec_index, name,
+                                                            prj._values[name][selection])
         self._step = 0
         self._segments.append(SegmentData(len(self._segments)))
         self._segment_annotations.append(dict(annotations or {}))
@@ -342,13 +352,21 @@ class Simulation:
             self._backend.end()
             self._backend = None
 
+    def is_deterministic(self):
+        """True when nothing in the network draws random numbers while running
+        (no SpikeSourcePoisson, no NoisyCurrentSource)."""
+        from .models import NoisyCurrentSource, SpikeSourcePoisson
+        return not (any(isinstance(p.celltype, SpikeSourcePoisson) for p in self.populations)
+                    or any(isinstance(c, NoisyCurrentSource) for c in self.current_sources))
+
     def dump(self, path):
         """Write the network's connections and the current segment's spikes to an
         .npz file (used by pynnlite.crossval to compare backends):
         ``prj{k}_pre``/``_post`` (projection-local indices), ``prj{k}_weight``,
-        ``prj{k}_delay`` for each Projection in creation order; ``pop{k}_spike_index``
-        and ``pop{k}_spike_time`` for each Population; ``labels`` (JSON:
-        populations, projections, backend, t)."""
+        ``prj{k}_delay`` for each Projection in creation order; ``pop{k}_spike_index``,
+        ``pop{k}_spike_time`` and ``pop{k}_recorded`` (indices recording spikes) for
+        each Population; ``labels`` (JSON: populations, projections, backend, t, dt,
+        deterministic)."""
         self._fetch_recorded()
         arrays = {}
         for k, prj in enumerate(self.projections):
@@ -360,13 +378,15 @@ class Simulation:
             index, times = self._segments[-1].record_of(k).spikes()
             arrays[f"pop{k}_spike_index"] = index
             arrays[f"pop{k}_spike_time"] = times
+            arrays[f"pop{k}_recorded"] = np.flatnonzero(pop._recording.get("spikes", np.zeros(0, bool)))
         arrays["labels"] = np.array(json.dumps({
             "populations": [p.label for p in self.populations],
             "sizes": [p.size for p in self.populations],
             "spike_recorded": [int(p._recording.get("spikes", np.zeros(0, bool)).sum())
                                for p in self.populations],
             "projections": [p.label for p in self.projections],
-            "backend": self.backend_name, "t": self.t, "seed": self.seed}))
+            "backend": self.backend_name, "t": self.t, "seed": self.seed, "dt": self.dt,
+            "deterministic": self.is_deterministic()}))
         directory = os.path.dirname(os.path.abspath(path))
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".pynnlite-dump-", suffix=".npz")
         os.close(fd)

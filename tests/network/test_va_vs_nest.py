@@ -4,10 +4,19 @@ seeds (CHECKS.md 20 and 21; issue 2's figures).
 
 Connectivity and initial potentials are drawn independently on each side, so
 single runs differ; the statements are about the distribution over seeds:
-- CUBA: mean E and I rates within 10 % of NEST's; per-neuron rates and ISI CVs
-  pooled over seeds come from the same distribution (KS p > 0.01).
+- CUBA: mean E and I rates within 10 % of NEST's; the per-seed statistics of the
+  per-neuron rates and ISI CVs (mean, median) come from the same distribution
+  (KS over 10 seeds each, p > 0.01).
 - COBA: activity is sustained on both (spikes after the 50 ms stimulus ends),
   mean rates within 15 % of NEST's.
+
+Why per seed and not pooled over neurons: the neurons of one network share its
+state, so they are not independent samples. Pooled over neurons, NEST fails the
+KS test against itself (seeds 1-5 vs 6-10: CV p = 7e-9, rates p = 0.005, seen
+here), so that test would measure seed-to-seed variation, not the simulator.
+The test below that runs the identical network on both backends
+(same connections, same initial state) shows the engine itself matches NEST
+spike for spike.
 """
 import os
 import sys
@@ -51,19 +60,35 @@ def test_cuba_rates_and_distributions_match_nest():
     pytest.importorskip("nest")
     import va_nest
     from scipy.stats import ks_2samp
-    seeds, tstop = range(1, 6), 1000.0
+    seeds, tstop = range(1, 11), 1000.0
     ours = _runs(va_pynnlite, "CUBA", seeds, tstop)
     theirs = _runs(va_nest, "CUBA", seeds, tstop)
     for key in ("exc_rate_hz", "inh_rate_hz"):
         a = np.mean([r[key] for r in ours])
         b = np.mean([r[key] for r in theirs])
         assert abs(a - b) <= 0.10 * b, f"{key}: pynnlite {a:.3f} Hz, NEST {b:.3f} Hz"
-    ours_rates, ours_cv = zip(*[_per_neuron(r, tstop) for r in ours])
-    nest_rates, nest_cv = zip(*[_per_neuron(r, tstop) for r in theirs])
-    p_rates = ks_2samp(np.concatenate(ours_rates), np.concatenate(nest_rates)).pvalue
-    p_cv = ks_2samp(np.concatenate(ours_cv), np.concatenate(nest_cv)).pvalue
-    assert p_rates > 0.01, f"per-neuron rates differ from NEST's (KS p={p_rates:.3g})"
-    assert p_cv > 0.01, f"ISI CVs differ from NEST's (KS p={p_cv:.3g})"
+    ours_stats = [_per_neuron(r, tstop) for r in ours]
+    nest_stats = [_per_neuron(r, tstop) for r in theirs]
+    for k, what in enumerate(("rates", "ISI CVs")):
+        for summary in (np.mean, np.median):
+            a = [summary(s[k]) for s in ours_stats]
+            b = [summary(s[k]) for s in nest_stats]
+            p = ks_2samp(a, b).pvalue
+            assert p > 0.01, f"per-seed {summary.__name__} of {what} differ from NEST's (KS p={p:.3g})"
+
+
+@pytest.mark.slow
+def test_identical_cuba_network_gives_identical_spikes_on_both_backends():
+    pytest.importorskip("nest")
+    ours = va_pynnlite.run("CUBA", seed=3, tstop=1000.0, backend="numba")
+    theirs = va_pynnlite.run("CUBA", seed=3, tstop=1000.0, backend="nest")
+    assert ours["n_synapses"] == theirs["n_synapses"]
+    key_a = np.lexsort((ours["senders"], ours["times"]))
+    key_b = np.lexsort((theirs["senders"], theirs["times"]))
+    assert ours["n_spikes"] == theirs["n_spikes"] > 10000
+    assert np.array_equal(ours["senders"][key_a], theirs["senders"][key_b])
+    # spike stamps are step multiples computed on each side; equal to rounding
+    assert np.allclose(ours["times"][key_a], theirs["times"][key_b], rtol=0, atol=1e-9)
 
 
 @pytest.mark.slow
