@@ -27,7 +27,7 @@ _S11 = np.uint64(11)
 _TWO_M53 = 1.0 / 9007199254740992.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy")
 def mix64(z):
     """splitmix64 finaliser: a bijection of uint64 with full avalanche."""
     z = (z ^ (z >> _S30)) * _M1
@@ -35,7 +35,7 @@ def mix64(z):
     return z ^ (z >> _S31)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy")
 def hash4(seed, stream, a, b):
     """64 random bits for the counter (seed, stream, a, b); all int64 >= 0."""
     h = mix64(np.uint64(seed) ^ (np.uint64(stream) * _C_STREAM))
@@ -44,7 +44,7 @@ def hash4(seed, stream, a, b):
     return h
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy")
 def uniform(seed, stream, a, b):
     """A uniform number in the open interval (0, 1)."""
     return (np.float64(hash4(seed, stream, a, b) >> _S11) + 0.5) * _TWO_M53

@@ -14,7 +14,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def collect_spikes(F, g0, spk_idx, spk_mult, n_spk):
     """Append every neuron with F[i] == 1 (internal index g0 + i, multiplicity 1)."""
     words = F.view(np.uint64)

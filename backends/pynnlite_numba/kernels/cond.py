@@ -44,7 +44,7 @@ COND_S = ("v", "gsyn_exc", "gsyn_inh")
 COND_I = ("refrac_count",)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def exp_minus(x):
     """exp(-x) for 0 <= x <= Z_MAX / 2 without a library call (so that loops using
     it vectorise): Taylor series to order 10, truncation error < 3e-18."""
@@ -54,7 +54,7 @@ def exp_minus(x):
             1.0 / 3628800))))))))))
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _lawson(v, ge, gi, i_tot, g_l, e_l, e_e, e_i, inv_c, h, emh_e, em_e, emh_i, em_i, phi):
     """One step of V over h (Lawson RK4 around the leak at the step start); ``phi``
     is exp(-a0 h / 2) with a0 = (g_L + g_E + g_I) / C at the step start.
@@ -81,7 +81,7 @@ def _lawson(v, ge, gi, i_tot, g_l, e_l, e_e, e_i, inv_c, h, emh_e, em_e, emh_i, 
     return v_star + phi2 * u0 + h / 6.0 * (2.0 * phi * (k2 + k3) + k4), ge + dge_1, gi + dgi_1
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _cond_step(v, ge, gi, r, in_exc, in_inh, i_stim, g_l, e_l, e_e, e_i, inv_c, i_off, v_th,
                v_reset, emh_e, em_e, emh_i, em_i, h, refrac):
     """One step in a single Lawson step. Returns the new state, the spike flag

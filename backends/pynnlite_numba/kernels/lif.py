@@ -24,7 +24,7 @@ EXP_S = ("v_rel", "isyn_exc", "isyn_inh")
 EXP_I = ("refrac_count",)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _exp_step(v, i_exc, i_inh, r, in_exc, in_inh, i_stim,
               p22, p21e, p21i, p20, p11e, p11i, i_offset, theta, v_reset, refrac):
     v_free = v * p22 + i_exc * p21e + i_inh * p21i + (i_offset + i_stim) * p20
@@ -79,7 +79,7 @@ ALPHA_S = ("v_rel", "isyn_exc", "disyn_exc", "isyn_inh", "disyn_inh")
 ALPHA_I = ("refrac_count",)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+@njit(cache=True, nogil=True, error_model="numpy")
 def _alpha_step(y3, i_exc, di_exc, i_inh, di_inh, r, in_exc, in_inh, i_stim,
                 p30, expm1, p31e, p32e, p31i, p32i, p11e, p21e, p11i, p21i, init_e, init_i,
                 i_offset, theta, v_reset, refrac):
