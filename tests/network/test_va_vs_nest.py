@@ -92,18 +92,27 @@ def test_identical_cuba_network_gives_identical_spikes_on_both_backends():
 
 
 @pytest.mark.slow
-def test_coba_is_sustained_with_rates_matching_nest():
+def test_coba_share_of_sustained_seeds_and_their_rates_match_nest():
+    """Check 21: COBA is bistable (a seed may fall silent after the 50 ms
+    stimulus). Over 10 seeds each, the number of seeds with sustained activity
+    agrees within 2, and the mean rates of the sustained runs within 10 %.
+    NEST takes ~8 s per run here: this test takes ~90 s."""
     pytest.importorskip("nest")
     import va_nest
-    # NEST takes ~10 s per COBA second here; 2 seeds of NEST, 4 of pynnlite
-    tstop = 1000.0
-    ours = _runs(va_pynnlite, "COBA", range(1, 5), tstop)
-    theirs = _runs(va_nest, "COBA", range(1, 3), tstop)
+    tstop, seeds = 1000.0, range(1, 11)
+    ours = _runs(va_pynnlite, "COBA", seeds, tstop)
+    theirs = _runs(va_nest, "COBA", seeds, tstop)
     stim_end = VA["stim"]["duration"]
-    for r in ours + theirs:
-        late = r["times"] > stim_end + 100.0
-        assert late.sum() > 1000, f"{r['engine']}: activity died out after the stimulus"
+
+    def sustained(runs):
+        # activity in the last 100 ms of the run, long after the stimulus stopped
+        return [r for r in runs if (r["times"] > tstop - 100.0).sum() > 100]
+
+    ours_on, theirs_on = sustained(ours), sustained(theirs)
+    assert abs(len(ours_on) - len(theirs_on)) <= 2, (len(ours_on), len(theirs_on))
+    assert len(ours_on) >= 5 and len(theirs_on) >= 5
     for key in ("exc_rate_hz", "inh_rate_hz"):
-        a = np.mean([r[key] for r in ours])
-        b = np.mean([r[key] for r in theirs])
-        assert abs(a - b) <= 0.15 * b, f"{key}: pynnlite {a:.3f} Hz, NEST {b:.3f} Hz"
+        a = np.mean([r[key] for r in ours_on])
+        b = np.mean([r[key] for r in theirs_on])
+        assert abs(a - b) <= 0.10 * b, f"{key}: pynnlite {a:.3f} Hz, NEST {b:.3f} Hz"
+    assert stim_end < tstop - 100.0
