@@ -6,12 +6,13 @@ import numpy as np
 from pynnlite.backend import Backend, Capabilities
 from pynnlite.errors import NonExistentParameterError, RecordingError
 from pynnlite.models.cells import STANDARD_CELL_TYPES
+from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
 from .engine import Engine
 from .models import MODEL_KERNELS
 
-_CELLS = {c.__name__: c for c in STANDARD_CELL_TYPES}
+_CELLS = {c.__name__: c for c in (*STANDARD_CELL_TYPES, PoissonGenerator)}
 
 
 def _index(obj):
@@ -81,12 +82,12 @@ class NumbaBackend(Backend):
     def get_connection_values(self, projection, name):
         """Current values of 'weight' or 'delay' of one projection, in spec order."""
         self._check_connection_name(projection, name)
-        return self.engine.synapses.get(_index(projection), name)
+        return self.engine.table_of(_index(projection)).get(_index(projection), name)
 
     def set_connection_values(self, projection, name, values):
         """Overwrite 'weight' or 'delay' of one projection (array in spec order)."""
         self._check_connection_name(projection, name)
-        self.engine.synapses.set(_index(projection), name, values)
+        self.engine.table_of(_index(projection)).set(_index(projection), name, values)
 
     def _check_connection_name(self, projection, name):
         if name not in ("weight", "delay"):

@@ -12,7 +12,9 @@ fixed order (the generated loop, codegen.py, follows it):
                append spikes (internal index, multiplicity) to the step's list;
                spike sources append theirs;
 3. deliver   - every spike of the list goes through the CSR into the ring slot
-               of step s + delay (k * weight for multiplicity k);
+               of step s + delay (k * weight for multiplicity k); then every
+               PoissonGenerator connection draws its own k for step s and
+               delivers the same way (kernels/drive.py);
 4. record    - spikes of recorded neurons into the spike buffer; signals
                sampled after the update, at t = (s+1)*dt when the sampling
                interval divides it.
@@ -27,6 +29,7 @@ import numpy as np
 
 from . import codegen
 from .connectivity import SynapseTable
+from .drive import DriveTable, split_network
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
 from .layout import Layout, grid_times
@@ -41,18 +44,34 @@ class Engine:
         self.dt = float(network.dt)
         self.seed = int(network.seed) & ((1 << 63) - 1)
         self.layout = Layout(network)
-        self.synapses = SynapseTable(network, self.layout)
+        drive_projections, spiking = split_network(network)
+        self.drive = DriveTable(drive_projections, network, self.layout)
+        self.synapses = SynapseTable(spiking, self.layout)
         self.stimulus = Stimulus(network, self.layout)
         n = self.layout.n_total
         self.istim = np.zeros(n, np.float64)
         self.spk_idx = np.zeros(max(n, 1), np.int64)
         self.spk_mult = np.zeros(max(n, 1), np.int64)
         self._setup_recording(network)
-        self._loop = codegen.get_loop([b.model for b in self.layout.blocks])
+        self._plan = None
+        self.compile_s = 0.0
         self.reset()
+        self._prepare_loop()
+
+    def _prepare_loop(self):
+        """Get (generate, compile or load) the loop for the current block plans;
+        parameters changed between runs can turn a block's single parameter
+        column into one per neuron, which needs the other kernel variant."""
+        plan = [(b.model, "P" in b.arrays and b.arrays["P"].shape[1] == 1,
+                 len(b.signal_table) > 0) for b in self.layout.blocks]
+        key = [(m.name, u, s) for m, u, s in plan]
+        if key == self._plan:
+            return
         t0 = time.perf_counter()
+        self._loop = codegen.get_loop(plan, electrodes=len(self.stimulus.kind) > 0)
         self._call_loop(0, 0)         # compiles, or loads from the on-disk cache
-        self.compile_s = time.perf_counter() - t0
+        self.compile_s += time.perf_counter() - t0
+        self._plan = key
 
     # ------------------------------------------------------------ recording
     def _setup_recording(self, network):
@@ -138,7 +157,9 @@ class Engine:
             b.reset_state()
         if self.synapses.modified:
             self.synapses.build()
-        self.depth = self.synapses.max_delay + 1
+        if self.drive.modified:
+            self.drive.build()
+        self.depth = self.max_delay + 1
         self.ring = np.zeros((self.depth, 2 * max(self.layout.n_total, 1)), np.float64)
         self.istim[:] = 0.0
         self.buf_n[0] = 0
@@ -148,7 +169,7 @@ class Engine:
     def _ensure_ring_depth(self):
         """Deepen the ring buffers if delays grew (set_connection_values),
         keeping the spikes in transit in their due steps."""
-        needed = self.synapses.max_delay + 1
+        needed = self.max_delay + 1
         if needed <= self.depth:
             return
         old, d_old = self.ring, self.depth
@@ -156,6 +177,15 @@ class Engine:
         due = self.step + np.arange(d_old)
         new[due % needed] = old[due % d_old]
         self.ring, self.depth = new, needed
+
+    @property
+    def max_delay(self):
+        """The longest delay (steps) of any connection, spiking or drive."""
+        return max(self.synapses.max_delay, self.drive.max_delay)
+
+    def table_of(self, projection):
+        """The table (static CSR or PoissonGenerator drive) holding a projection."""
+        return self.drive if self.drive.owns(projection) else self.synapses
 
     def run(self, n_steps):
         """Advance by n_steps steps (one compiled call, plus one per buffer growth)."""
@@ -165,6 +195,7 @@ class Engine:
         if n_steps <= 0:
             return
         self._ensure_ring_depth()
+        self._prepare_loop()
         s0, s_end = self.step, self.step + int(n_steps)
         self._prepare_signal_buffers(s0, s_end)
         s = s0
@@ -183,6 +214,7 @@ class Engine:
             block_args += [b.arrays[a] for a in b.model.arrays] + [b.g0]
             if "S" in b.model.arrays:
                 block_args += [b.signal_table, b.signal_cols, b.signal_out]
+            block_args += [b.arrays[a] for a in b.model.extra_arrays]
         return self._loop(s0, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,

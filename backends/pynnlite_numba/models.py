@@ -17,7 +17,7 @@ import numpy as np
 
 from . import propagators as prop
 from . import rng
-from .kernels import cond, lif, sources
+from .kernels import cond, drive, lif, sources
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ModelKernel:
     derive(params, dt) -> dict of P rows and integer-constant rows.
     init_state(values, params) -> dict of S rows from PyNN initial values.
     state: PyNN state name -> (S row, P row added on output or None).
+    deliver: (module, function) of a kernel run in the delivery phase, with
+    ``deliver_arrays`` of the block (e.g. PoissonGenerator's own connections).
     """
     name: str
     kernel: tuple
@@ -42,10 +44,17 @@ class ModelKernel:
     derive: object = None
     init_state: object = None
     state: dict = field(default_factory=dict)
+    deliver: tuple = None
+    deliver_arrays: tuple = ()
 
     @property
     def i_rows(self):
         return self.i_params + self.i_state
+
+    @property
+    def extra_arrays(self):
+        """Block arrays the delivery kernel needs beyond the update kernel's."""
+        return tuple(a for a in self.deliver_arrays if a not in self.arrays)
 
 
 # ---------------------------------------------------------------- IF_curr_exp
@@ -169,6 +178,16 @@ SPIKE_SOURCE_ARRAY = ModelKernel(
     arrays=("events", "cursor"))
 
 
+# ----------------------------------------------------------- PoissonGenerator
+
+POISSON_GENERATOR = ModelKernel(
+    name="PoissonGenerator", kernel=("pynnlite_numba.kernels.drive", "update_generator"),
+    arrays=("P", "I"), p_rows=drive.GENERATOR_P, i_params=drive.GENERATOR_I,
+    derive=_derive_poisson, deliver=("pynnlite_numba.kernels.drive", "deliver_drive"),
+    deliver_arrays=("P", "I", "dptr", "dcol", "dw", "dd"))
+
+
 #: every model the engine implements, in the fixed order blocks are updated
 MODEL_KERNELS = {m.name: m for m in (IF_CURR_EXP, IF_CURR_ALPHA, IF_COND_EXP,
-                                      SPIKE_SOURCE_POISSON, SPIKE_SOURCE_ARRAY)}
+                                      SPIKE_SOURCE_POISSON, SPIKE_SOURCE_ARRAY,
+                                      POISSON_GENERATOR)}

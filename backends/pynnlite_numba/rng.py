@@ -14,6 +14,8 @@ from numba import njit
 #: stream identifiers: one per kind of random quantity
 POISSON = 1
 NOISE = 2
+#: PoissonGenerator: one draw per (connection, step), kernels/drive.py
+DRIVE = 3
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -7,8 +7,8 @@ which appends the flagged neurons to the step's spike list in index order,
 skipping eight silent neurons at a time.
 
 Parameter rows ``P`` have one column per neuron, or a single column when every
-neuron of the block has the same values (the kernels then hoist them out of
-the loop, which saves most of the memory traffic).
+neuron of the block has the same values; the ``_uniform`` variant of a kernel
+then hoists them out of the loop, which saves most of the memory traffic.
 """
 import numpy as np
 from numba import njit

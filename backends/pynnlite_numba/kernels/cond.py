@@ -120,6 +120,61 @@ def _substepped(v, ge, gi, i_tot, g_l, e_l, e_e, e_i, inv_c, h, tau_e, tau_i):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _finish_large(P, c, v_, ge_, gi_, r_, F, in_exc, in_inh, i_stim):
+    """Pass 2: the neurons flagged 2 in pass 1 (conductance too large for one
+    step) are integrated in substeps; ``c`` is 0 for single-column P, else 1."""
+    for i in range(v_.shape[0]):
+        if F[i] != 2:
+            continue
+        k = i * c
+        h = P[12, k]
+        v, ge, gi = _substepped(v_[i], ge_[i], gi_[i], P[5, k] + i_stim[i], P[0, k], P[1, k],
+                                P[2, k], P[3, k], P[4, k], h, -h / np.log1p(P[9, k]),
+                                -h / np.log1p(P[11, k]))
+        ge_[i] = ge + in_exc[i]
+        gi_[i] = gi + in_inh[i]
+        in_exc[i] = 0.0
+        in_inh[i] = 0.0
+        if v >= P[6, k]:
+            v = P[7, k]
+            r_[i] = int(P[13, k])
+            F[i] = 1
+        else:
+            F[i] = 0
+        v_[i] = v
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_iaf_cond_exp_uniform(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                                seed):
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    in_exc = ring_row[g0:g0 + n]
+    in_inh = ring_row[half + g0:half + g0 + n]
+    i_stim = istim[g0:g0 + n]
+    v_, ge_, gi_, r_ = S[0], S[1], S[2], I[0]
+    g_l, e_l, e_e, e_i, inv_c, i_off = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0]
+    v_th, v_reset, emh_e, em_e, emh_i, em_i = P[6, 0], P[7, 0], P[8, 0], P[9, 0], P[10, 0], P[11, 0]
+    h, refrac = P[12, 0], int(P[13, 0])
+    n_big = 0
+    for i in range(n):
+        v, ge, gi, r, sp, big = _cond_step(v_[i], ge_[i], gi_[i], r_[i], in_exc[i], in_inh[i],
+                                           i_stim[i], g_l, e_l, e_e, e_i, inv_c, i_off, v_th,
+                                           v_reset, emh_e, em_e, emh_i, em_i, h, refrac)
+        v_[i] = v_[i] if big else v
+        ge_[i] = ge_[i] if big else ge
+        gi_[i] = gi_[i] if big else gi
+        r_[i] = r_[i] if big else r
+        in_exc[i] = in_exc[i] if big else 0.0
+        in_inh[i] = in_inh[i] if big else 0.0
+        F[i] = 2 if big else sp
+        n_big += big
+    if n_big:
+        _finish_large(P, 0, v_, ge_, gi_, r_, F, in_exc, in_inh, i_stim)
+    return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def update_iaf_cond_exp(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
     n = S.shape[1]
     half = ring_row.shape[0] // 2
@@ -128,57 +183,19 @@ def update_iaf_cond_exp(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n
     i_stim = istim[g0:g0 + n]
     v_, ge_, gi_, r_ = S[0], S[1], S[2], I[0]
     n_big = 0
-    # pass 1 (vectorised): every neuron that needs no substeps
-    if P.shape[1] == 1:
-        g_l, e_l, e_e, e_i, inv_c, i_off = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0]
-        v_th, v_reset, emh_e, em_e, emh_i, em_i = P[6, 0], P[7, 0], P[8, 0], P[9, 0], P[10, 0], P[11, 0]
-        h, refrac = P[12, 0], int(P[13, 0])
-        for i in range(n):
-            v, ge, gi, r, sp, big = _cond_step(v_[i], ge_[i], gi_[i], r_[i], in_exc[i], in_inh[i],
-                                               i_stim[i], g_l, e_l, e_e, e_i, inv_c, i_off, v_th,
-                                               v_reset, emh_e, em_e, emh_i, em_i, h, refrac)
-            v_[i] = v_[i] if big else v
-            ge_[i] = ge_[i] if big else ge
-            gi_[i] = gi_[i] if big else gi
-            r_[i] = r_[i] if big else r
-            in_exc[i] = in_exc[i] if big else 0.0
-            in_inh[i] = in_inh[i] if big else 0.0
-            F[i] = 2 if big else sp
-            n_big += big
-    else:
-        for i in range(n):
-            v, ge, gi, r, sp, big = _cond_step(v_[i], ge_[i], gi_[i], r_[i], in_exc[i], in_inh[i],
-                                               i_stim[i], P[0, i], P[1, i], P[2, i], P[3, i],
-                                               P[4, i], P[5, i], P[6, i], P[7, i], P[8, i],
-                                               P[9, i], P[10, i], P[11, i], P[12, i], int(P[13, i]))
-            v_[i] = v_[i] if big else v
-            ge_[i] = ge_[i] if big else ge
-            gi_[i] = gi_[i] if big else gi
-            r_[i] = r_[i] if big else r
-            in_exc[i] = in_exc[i] if big else 0.0
-            in_inh[i] = in_inh[i] if big else 0.0
-            F[i] = 2 if big else sp
-            n_big += big
-    # pass 2: the few neurons whose conductance asks for substeps
+    for i in range(n):
+        v, ge, gi, r, sp, big = _cond_step(v_[i], ge_[i], gi_[i], r_[i], in_exc[i], in_inh[i],
+                                           i_stim[i], P[0, i], P[1, i], P[2, i], P[3, i],
+                                           P[4, i], P[5, i], P[6, i], P[7, i], P[8, i],
+                                           P[9, i], P[10, i], P[11, i], P[12, i], int(P[13, i]))
+        v_[i] = v_[i] if big else v
+        ge_[i] = ge_[i] if big else ge
+        gi_[i] = gi_[i] if big else gi
+        r_[i] = r_[i] if big else r
+        in_exc[i] = in_exc[i] if big else 0.0
+        in_inh[i] = in_inh[i] if big else 0.0
+        F[i] = 2 if big else sp
+        n_big += big
     if n_big:
-        c = 0 if P.shape[1] == 1 else 1
-        for i in range(n):
-            if F[i] != 2:
-                continue
-            k = i * c
-            h = P[12, k]
-            v, ge, gi = _substepped(v_[i], ge_[i], gi_[i], P[5, k] + i_stim[i], P[0, k], P[1, k],
-                                    P[2, k], P[3, k], P[4, k], h, -h / np.log1p(P[9, k]),
-                                    -h / np.log1p(P[11, k]))
-            ge_[i] = ge + in_exc[i]
-            gi_[i] = gi + in_inh[i]
-            in_exc[i] = 0.0
-            in_inh[i] = 0.0
-            if v >= P[6, k]:
-                v = P[7, k]
-                r_[i] = int(P[13, k])
-                F[i] = 1
-            else:
-                F[i] = 0
-            v_[i] = v
+        _finish_large(P, 1, v_, ge_, gi_, r_, F, in_exc, in_inh, i_stim)
     return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)

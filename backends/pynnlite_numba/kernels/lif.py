@@ -8,7 +8,10 @@ n_spk, seed) -> n_spk``, where ``g0`` is the block's first internal index,
 ``ring_row`` the ring-buffer slot due in step ``s`` (excitatory inputs of all
 neurons, then inhibitory ones; read and cleared here) and ``istim`` the
 electrode current of step ``s``. See kernels/common.py for the two passes and
-the single-column (homogeneous) parameter layout.
+the single-column (homogeneous) parameter layout; each kernel comes in two
+variants, ``update_<model>`` (one parameter column per neuron) and
+``update_<model>_uniform`` (one column for all), and the generated loop calls
+the one that fits the block, so only that one is compiled.
 
 The voltage is kept relative to the resting potential, as in NEST, and the
 operations are written in NEST's order, so traces agree with NEST to rounding.
@@ -40,6 +43,28 @@ def _exp_step(v, i_exc, i_inh, r, in_exc, in_inh, i_stim,
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def update_iaf_psc_exp_uniform(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                               seed):
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    in_exc = ring_row[g0:g0 + n]
+    in_inh = ring_row[half + g0:half + g0 + n]
+    i_stim = istim[g0:g0 + n]
+    v_, ie_, ii_, r_ = S[0], S[1], S[2], I[0]
+    p22, p21e, p21i, p20 = P[0, 0], P[1, 0], P[2, 0], P[3, 0]
+    p11e, p11i, i_off, theta, v_reset = P[4, 0], P[5, 0], P[6, 0], P[7, 0], P[8, 0]
+    refrac = int(P[9, 0])
+    for i in range(n):
+        v, ie, ii, r, sp = _exp_step(v_[i], ie_[i], ii_[i], r_[i], in_exc[i], in_inh[i],
+                                     i_stim[i], p22, p21e, p21i, p20, p11e, p11i, i_off,
+                                     theta, v_reset, refrac)
+        v_[i], ie_[i], ii_[i], r_[i], F[i] = v, ie, ii, r, sp
+        in_exc[i] = 0.0
+        in_inh[i] = 0.0
+    return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def update_iaf_psc_exp(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
     n = S.shape[1]
     half = ring_row.shape[0] // 2
@@ -47,27 +72,15 @@ def update_iaf_psc_exp(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_
     in_inh = ring_row[half + g0:half + g0 + n]
     i_stim = istim[g0:g0 + n]
     v_, ie_, ii_, r_ = S[0], S[1], S[2], I[0]
-    if P.shape[1] == 1:
-        p22, p21e, p21i, p20 = P[0, 0], P[1, 0], P[2, 0], P[3, 0]
-        p11e, p11i, i_off, theta, v_reset = P[4, 0], P[5, 0], P[6, 0], P[7, 0], P[8, 0]
-        refrac = int(P[9, 0])
-        for i in range(n):
-            v, ie, ii, r, sp = _exp_step(v_[i], ie_[i], ii_[i], r_[i], in_exc[i], in_inh[i],
-                                         i_stim[i], p22, p21e, p21i, p20, p11e, p11i, i_off,
-                                         theta, v_reset, refrac)
-            v_[i], ie_[i], ii_[i], r_[i], F[i] = v, ie, ii, r, sp
-            in_exc[i] = 0.0
-            in_inh[i] = 0.0
-    else:
-        p22, p21e, p21i, p20 = P[0], P[1], P[2], P[3]
-        p11e, p11i, i_off, theta, v_reset, refrac = P[4], P[5], P[6], P[7], P[8], P[9]
-        for i in range(n):
-            v, ie, ii, r, sp = _exp_step(v_[i], ie_[i], ii_[i], r_[i], in_exc[i], in_inh[i],
-                                         i_stim[i], p22[i], p21e[i], p21i[i], p20[i], p11e[i],
-                                         p11i[i], i_off[i], theta[i], v_reset[i], int(refrac[i]))
-            v_[i], ie_[i], ii_[i], r_[i], F[i] = v, ie, ii, r, sp
-            in_exc[i] = 0.0
-            in_inh[i] = 0.0
+    p22, p21e, p21i, p20 = P[0], P[1], P[2], P[3]
+    p11e, p11i, i_off, theta, v_reset, refrac = P[4], P[5], P[6], P[7], P[8], P[9]
+    for i in range(n):
+        v, ie, ii, r, sp = _exp_step(v_[i], ie_[i], ii_[i], r_[i], in_exc[i], in_inh[i],
+                                     i_stim[i], p22[i], p21e[i], p21i[i], p20[i], p11e[i],
+                                     p11i[i], i_off[i], theta[i], v_reset[i], int(refrac[i]))
+        v_[i], ie_[i], ii_[i], r_[i], F[i] = v, ie, ii, r, sp
+        in_exc[i] = 0.0
+        in_inh[i] = 0.0
     return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)
 
 
@@ -98,6 +111,29 @@ def _alpha_step(y3, i_exc, di_exc, i_inh, di_inh, r, in_exc, in_inh, i_stim,
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def update_iaf_psc_alpha_uniform(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                                 seed):
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    in_exc = ring_row[g0:g0 + n]
+    in_inh = ring_row[half + g0:half + g0 + n]
+    i_stim = istim[g0:g0 + n]
+    y_, ie_, die_, ii_, dii_, r_ = S[0], S[1], S[2], S[3], S[4], I[0]
+    p30, expm1, p31e, p32e, p31i, p32i = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0]
+    p11e, p21e, p11i, p21i, init_e, init_i = P[6, 0], P[7, 0], P[8, 0], P[9, 0], P[10, 0], P[11, 0]
+    i_off, theta, v_reset, refrac = P[12, 0], P[13, 0], P[14, 0], int(P[15, 0])
+    for i in range(n):
+        y, ie, die, ii, dii, r, sp = _alpha_step(
+            y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], in_exc[i], in_inh[i], i_stim[i],
+            p30, expm1, p31e, p32e, p31i, p32i, p11e, p21e, p11i, p21i, init_e, init_i,
+            i_off, theta, v_reset, refrac)
+        y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], F[i] = y, ie, die, ii, dii, r, sp
+        in_exc[i] = 0.0
+        in_inh[i] = 0.0
+    return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def update_iaf_psc_alpha(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
     n = S.shape[1]
     half = ring_row.shape[0] // 2
@@ -105,25 +141,12 @@ def update_iaf_psc_alpha(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, 
     in_inh = ring_row[half + g0:half + g0 + n]
     i_stim = istim[g0:g0 + n]
     y_, ie_, die_, ii_, dii_, r_ = S[0], S[1], S[2], S[3], S[4], I[0]
-    if P.shape[1] == 1:
-        p30, expm1, p31e, p32e, p31i, p32i = P[0, 0], P[1, 0], P[2, 0], P[3, 0], P[4, 0], P[5, 0]
-        p11e, p21e, p11i, p21i, init_e, init_i = P[6, 0], P[7, 0], P[8, 0], P[9, 0], P[10, 0], P[11, 0]
-        i_off, theta, v_reset, refrac = P[12, 0], P[13, 0], P[14, 0], int(P[15, 0])
-        for i in range(n):
-            y, ie, die, ii, dii, r, sp = _alpha_step(
-                y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], in_exc[i], in_inh[i], i_stim[i],
-                p30, expm1, p31e, p32e, p31i, p32i, p11e, p21e, p11i, p21i, init_e, init_i,
-                i_off, theta, v_reset, refrac)
-            y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], F[i] = y, ie, die, ii, dii, r, sp
-            in_exc[i] = 0.0
-            in_inh[i] = 0.0
-    else:
-        for i in range(n):
-            y, ie, die, ii, dii, r, sp = _alpha_step(
-                y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], in_exc[i], in_inh[i], i_stim[i],
-                P[0, i], P[1, i], P[2, i], P[3, i], P[4, i], P[5, i], P[6, i], P[7, i], P[8, i],
-                P[9, i], P[10, i], P[11, i], P[12, i], P[13, i], P[14, i], int(P[15, i]))
-            y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], F[i] = y, ie, die, ii, dii, r, sp
-            in_exc[i] = 0.0
-            in_inh[i] = 0.0
+    for i in range(n):
+        y, ie, die, ii, dii, r, sp = _alpha_step(
+            y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], in_exc[i], in_inh[i], i_stim[i],
+            P[0, i], P[1, i], P[2, i], P[3, i], P[4, i], P[5, i], P[6, i], P[7, i], P[8, i],
+            P[9, i], P[10, i], P[11, i], P[12, i], P[13, i], P[14, i], int(P[15, i]))
+        y_[i], ie_[i], die_[i], ii_[i], dii_[i], r_[i], F[i] = y, ie, die, ii, dii, r, sp
+        in_exc[i] = 0.0
+        in_inh[i] = 0.0
     return collect_spikes(F, g0, spk_idx, spk_mult, n_spk)
