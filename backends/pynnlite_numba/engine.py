@@ -20,8 +20,12 @@ fixed order (the generated loop, codegen.py, follows it):
                interval divides it.
 
 The whole loop over steps runs in one compiled call per run(); it returns early
-only to let Python grow a full spike buffer. Later phases (plasticity, threads)
-slot in as further named phases between 3 and 4.
+only to let Python grow a full spike buffer. The loop is generated for the
+network (codegen.py): one kernel call per model block, phases the network does
+not use (electrodes, signal recording) left out. Later phases (plasticity)
+slot in as further named phases between 3 and 4; threads can split the
+update loops of the kernels (each neuron's update is independent) and the
+delivery by target range without changing any result.
 """
 import time
 
