@@ -13,7 +13,7 @@ from .session import (setup, end, run, run_for, run_until, reset, get_current_ti
                       Simulation, get_simulation, set_default_backend)
 from .models import (IF_curr_exp, IF_curr_alpha, IF_cond_exp, SpikeSourcePoisson,
                      SpikeSourceArray, StaticSynapse, DCSource, ACSource, NoisyCurrentSource,
-                     StepCurrentSource)
+                     StepCurrentSource, PoissonGenerator)
 from .populations import Population, PopulationView, Assembly, ID
 from .projections import Projection
 from .connectors import (AllToAllConnector, OneToOneConnector, FixedProbabilityConnector,

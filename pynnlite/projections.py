@@ -56,6 +56,7 @@ class Projection:
         self.receptor_type = receptor_type or "excitatory"
         self.space = space
         self._check_receptor()
+        self._check_static_source()
         context = ConnectionContext(
             pre_ids=self.pre.all_cells, post_ids=self.post.all_cells, rng=sim._next_rng(),
             pre_positions=self._positions_of(self.pre), post_positions=self._positions_of(self.post),
@@ -99,6 +100,15 @@ class Projection:
                 raise ConnectionError(
                     f"unknown receptor_type '{self.receptor_type}' for {type(celltype).__name__}; "
                     f"allowed: {', '.join(allowed)}")
+
+    def _check_static_source(self):
+        # a PoissonGenerator draws per connection: nothing a plastic synapse could pair with
+        for root, _ in self.pre._parts():
+            if getattr(root.celltype, "static_only", False) and not isinstance(
+                    self.synapse_type, StaticSynapse):
+                raise ConnectionError(
+                    f"{type(root.celltype).__name__} in '{root.label}' can only drive "
+                    f"StaticSynapse connections, not {type(self.synapse_type).__name__}")
 
     @staticmethod
     def _positions_of(cells):

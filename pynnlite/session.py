@@ -354,9 +354,10 @@ class Simulation:
 
     def is_deterministic(self):
         """True when nothing in the network draws random numbers while running
-        (no SpikeSourcePoisson, no NoisyCurrentSource)."""
-        from .models import NoisyCurrentSource, SpikeSourcePoisson
-        return not (any(isinstance(p.celltype, SpikeSourcePoisson) for p in self.populations)
+        (no SpikeSourcePoisson or PoissonGenerator, no NoisyCurrentSource)."""
+        from .models import NoisyCurrentSource, PoissonGenerator, SpikeSourcePoisson
+        return not (any(isinstance(p.celltype, (SpikeSourcePoisson, PoissonGenerator))
+                        for p in self.populations)
                     or any(isinstance(c, NoisyCurrentSource) for c in self.current_sources))
 
     def dump(self, path):

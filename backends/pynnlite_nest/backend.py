@@ -39,14 +39,16 @@ from pynnlite.backend import Backend, Capabilities
 from pynnlite.errors import (BackendError, NoModelAvailableError, NonExistentParameterError,
                              RecordingError, SimulationStateError)
 from pynnlite.models.cells import STANDARD_CELL_TYPES
+from pynnlite.models.poisson_generator import PoissonGenerator
 
 from .connections import Connections
+from .drive import GeneratorPopulation
 from .kernel import Grid, lcm_steps, nest_module, nest_seed, set_quiet
 from .recorders import Recorders, node_values
 from .stimuli import Electrode, SourcePopulation
 from .translations import CELLS, ELECTRODES, SOURCES, SYNAPSES
 
-_RECORDABLE = {c.__name__: c.recordable for c in STANDARD_CELL_TYPES}
+_RECORDABLE = {c.__name__: c.recordable for c in (*STANDARD_CELL_TYPES, PoissonGenerator)}
 
 #: a threshold no neuron reaches while the adapter flushes the network (mV)
 _UNREACHABLE_THRESHOLD = 1e30
@@ -69,7 +71,7 @@ class NestBackend(Backend):
 
     name = "nest"
     capabilities = Capabilities(
-        cell_types={name: _RECORDABLE[name] for name in (*CELLS, *SOURCES)},
+        cell_types={name: _RECORDABLE[name] for name in (*CELLS, *SOURCES, "PoissonGenerator")},
         synapse_types=tuple(SYNAPSES),
         current_sources=tuple(ELECTRODES),
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs"),
@@ -125,7 +127,8 @@ class NestBackend(Backend):
                 self.cells[pop.index] = nest.Create(tr.nest_model, pop.size,
                                                     params=tr.nest_parameters(params))
             else:
-                src = SourcePopulation(nest, pop)
+                kind = GeneratorPopulation if pop.model == "PoissonGenerator" else SourcePopulation
+                src = kind(nest, pop)
                 src.connect(nest, delay_ms)
                 self.sources[pop.index] = src
         self.connections = Connections(
@@ -147,7 +150,7 @@ class NestBackend(Backend):
         """The nodes that emit (and receive) the spikes of a population."""
         if pop in self.cells:
             return self.cells[pop]
-        return self.sources[pop].parrots
+        return self.sources[pop].senders
 
     def _aligned(self, steps):
         """The first multiple of every sampling interval at or after ``steps``,

@@ -36,6 +36,11 @@ class SourcePopulation:
         if spec.model == "SpikeSourceArray":
             self.generators.set(allow_offgrid_times=True)
 
+    @property
+    def senders(self):
+        """The nodes whose spikes the targets (and recorders) see: the parrots."""
+        return self.parrots
+
     def connect(self, nest, delay_ms):
         first_g, first_p = self.generators[0].global_id, self.parrots[0].global_id
         n = self.spec.size

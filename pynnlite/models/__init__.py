@@ -5,3 +5,4 @@ from .cells import (StandardCellType, IF_curr_exp, IF_curr_alpha, IF_cond_exp,
 from .synapses import StandardSynapseType, StaticSynapse, STANDARD_SYNAPSE_TYPES
 from .electrodes import (StandardCurrentSource, DCSource, ACSource, NoisyCurrentSource,
                          StepCurrentSource, STANDARD_CURRENT_SOURCES)
+from .poisson_generator import PoissonGenerator
