@@ -13,8 +13,9 @@ import warnings
 import numpy as np
 
 from .connectors import ConnectionContext
-from .errors import (ConnectionError, InvalidDimensionsError, InvalidParameterValueError,
-                     InvalidWeightError, NonExistentParameterError, RoundingWarning)
+from .errors import (ConnectionError, InvalidDimensionsError, InvalidModelError,
+                     InvalidParameterValueError, InvalidWeightError, NonExistentParameterError,
+                     RecordingError, RoundingWarning, SimulationStateError)
 from .models.synapses import StaticSynapse, StandardSynapseType
 from .network import ProjectionSpec
 from .populations import Assembly
@@ -25,7 +26,8 @@ def _evaluate_per_connection(value, n, name, pre, post, synapse_model):
     if hasattr(value, "next") and hasattr(value, "parameters"):
         return np.asarray(value.next(n), dtype=float).reshape(n)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
-        return np.full(n, float(value))
+        # homogeneous: a read-only zero-stride view, no memory per connection
+        return np.broadcast_to(np.float64(value), (n,))
     arr = np.asarray(value, dtype=float)
     if arr.ndim == 1 and arr.shape == (n,):
         return arr.copy()
@@ -56,12 +58,14 @@ class Projection:
         self.receptor_type = receptor_type or "excitatory"
         self.space = space
         self._check_receptor()
+        for celltype in self._post_celltypes():
+            self.synapse_type.check_target(celltype, self.receptor_type)
         self._check_static_source()
         context = ConnectionContext(
             pre_ids=self.pre.all_cells, post_ids=self.post.all_cells, rng=sim._next_rng(),
             pre_positions=self._positions_of(self.pre), post_positions=self._positions_of(self.post),
             space=space)
-        self._connections = connector.connect(context)
+        self._connections = _compact(connector.connect(context), self.pre.size, self.post.size)
         pre_idx, post_idx = self._connections.pre, self._connections.post
         n = len(pre_idx)
         values = {**self.synapse_type.default_parameters(), **self.synapse_type.parameter_values}
@@ -78,10 +82,12 @@ class Projection:
             bad = sorted(attributes)[0]
             raise NonExistentParameterError(bad, model, self.synapse_type.parameters)
         self._values["delay"] = self._checked_delays(self._values["delay"])
+        self.synapse_type.validate(self._values)
         self._check_weights(self._values["weight"])
         self.label = label or f"{self.pre.label}→{self.post.label}"
         self._spec_map = []     # [(spec index, selection of this projection's connections)]
         self._user_set = set()  # attributes changed by set(): re-applied after reset()
+        self._weight_recording = None   # pynnlite.weight_recording.WeightRecording
         sim._register_projection(self)
 
     # --- checks
@@ -122,17 +128,24 @@ class Projection:
     def _post_is_conductance(self):
         """Per connection: is the target conductance-based?"""
         parts = self.post._parts()
+        flags = {root.celltype.conductance_based for root, _ in parts}
+        if len(flags) == 1:
+            return np.broadcast_to(flags.pop(), (self.size(),))
         sizes = np.array([root.size if idx is None else len(idx) for root, idx in parts])
         flags = np.array([root.celltype.conductance_based for root, _ in parts])
         owner = np.searchsorted(np.cumsum(sizes), self._connections.post, side="right")
         return flags[owner]
 
-    def _check_weights(self, weights):
+    def _check_weights(self, weights, values=None):
         model = type(self.synapse_type).__name__
+        # plastic types: weights within their bounds (on the magnitude)
+        self.synapse_type.check_weights(weights, self._values if values is None else values)
+        if weights.ndim == 1 and weights.strides == (0,) and len(weights):
+            weights = weights[:1]      # homogeneous: one value stands for all
         if not np.isfinite(weights).all():
             raise InvalidParameterValueError("weight", weights[~np.isfinite(weights)][0],
                                              "finite numbers", model)
-        conductance = self._post_is_conductance() if len(weights) else np.zeros(0, bool)
+        conductance = self._post_is_conductance()[:len(weights)] if len(weights) else np.zeros(0, bool)
         if (weights[conductance] < 0).any():
             raise InvalidWeightError(
                 f"weight {weights[conductance][weights[conductance] < 0][0]!r} of {model} onto a "
@@ -186,11 +199,11 @@ class Projection:
         columns = [self._current(n) for n in names]
         pre, post = self._connections.pre, self._connections.post
         if format == "list":
-            table = np.column_stack([pre, post, *columns] if with_address else columns)
-            rows = [tuple(r) for r in table.tolist()]
+            # zip over Python lists: ten times faster than row-wise conversion at 1e7 rows
+            lists = [np.asarray(c, float).tolist() for c in columns]
             if with_address:
-                rows = [(int(r[0]), int(r[1]), *r[2:]) for r in rows]
-            return rows
+                lists = [np.asarray(pre).tolist(), np.asarray(post).tolist()] + lists
+            return list(zip(*lists))
         if format != "array":
             raise InvalidParameterValueError("format", format, "'list' or 'array'", "Projection.get")
         arrays = [self._as_matrix(c, multiple_synapses) for c in columns]
@@ -198,7 +211,7 @@ class Projection:
 
     def _as_matrix(self, values, how):
         pre, post = self._connections.pre, self._connections.post
-        flat = pre * self.post.size + post
+        flat = pre.astype(np.int64) * self.post.size + post
         out = np.full(self.pre.size * self.post.size, np.nan)
         if how == "sum":
             acc = np.zeros_like(out)
@@ -234,7 +247,9 @@ class Projection:
             elif name == "delay":
                 new = self._checked_delays(new)
             else:
-                type(self.synapse_type).check_values(name, new)
+                self.synapse_type.validate({**self._values, name: new})
+            if name in ("w_min", "w_max"):
+                self._check_weights(self._values["weight"], {**self._values, name: new})
             self._values[name] = new
             self._user_set.add(name)
             sim = self._simulation
@@ -273,11 +288,61 @@ class Projection:
     def __repr__(self):
         return f"Projection('{self.label}', {self.size()} connections)"
 
+    # --- weight recording (pynnlite.weight_recording)
+
+    def record_weights(self, sampling_interval=None, indices=None):
+        """Record the weights of this projection's connections (all, or those at
+        ``indices`` in the order of get()) every ``sampling_interval`` ms (default:
+        the time step), from the first run() on; call before the first run().
+        get_weight_history() returns them as a neo AnalogSignal."""
+        from .weight_recording import WeightRecording, checked_indices
+        sim = self._simulation
+        if sim._backend is not None:
+            raise SimulationStateError(
+                "record_weights() must be called before the first run(); "
+                f"projection '{self.label}' asked after the network was built")
+        if not self.synapse_type.plastic_weights:
+            raise InvalidModelError(
+                f"{type(self.synapse_type).__name__} has fixed weights; record_weights() needs "
+                "a synapse type whose weights change (e.g. STDPMechanism)")
+        interval = sim._check_sampling_interval(sampling_interval)
+        self._weight_recording = WeightRecording(checked_indices(indices, self.size()), interval)
+
+    def get_weight_history(self, segment=-1):
+        """The recorded weights of one segment (default: the current one) as a 2-D
+        neo AnalogSignal, one column per recorded connection (array annotations
+        connection_index, presynaptic_index, postsynaptic_index)."""
+        from .weight_recording import analog_signal
+        if self._weight_recording is None:
+            raise RecordingError("weight", f"Projection '{self.label}'",
+                                 ["nothing: call record_weights() before run()"])
+        sim = self._simulation
+        sim._fetch_recorded()
+        n = len(sim._segments)
+        if not -n <= segment < n:
+            raise InvalidParameterValueError("segment", segment, f"-{n} .. {n - 1}",
+                                             "get_weight_history")
+        return analog_signal(self, self._weight_recording, segment % n)
+
     # --- build
 
     def _specs(self, first_index):
         """ProjectionSpecs (one per pair of populations involved), numbered from
         first_index; remembers which of this projection's connections each holds."""
+        pre_parts, post_parts = self.pre._parts(), self.post._parts()
+        if (len(pre_parts) == 1 and pre_parts[0][1] is None
+                and len(post_parts) == 1 and post_parts[0][1] is None):
+            # whole population to whole population: the arrays are the spec's, no copies
+            index = first_index
+            extra = {n: v for n, v in self._values.items() if n not in ("weight", "delay")}
+            self._spec_map = [(index, slice(None))]
+            return [ProjectionSpec(
+                index=index, label=self.label, pre=pre_parts[0][0]._index,
+                post=post_parts[0][0]._index, pre_indices=self._connections.pre,
+                post_indices=self._connections.post, weights=self._values["weight"],
+                delays=self._values["delay"], receptor_type=self.receptor_type,
+                synapse_model=type(self.synapse_type).__name__, synapse_parameters=extra,
+                synapse_components=self.synapse_type.components)]
         pre_pop, pre_local = _locate(self.pre, self._connections.pre)
         post_pop, post_local = _locate(self.post, self._connections.post)
         n_pops = len(self._simulation.populations)
@@ -297,9 +362,19 @@ class Projection:
                 pre_indices=pre_local[selection], post_indices=post_local[selection],
                 weights=self._values["weight"][selection], delays=self._values["delay"][selection],
                 receptor_type=self.receptor_type, synapse_model=type(self.synapse_type).__name__,
-                synapse_parameters=extra))
+                synapse_parameters=extra, synapse_components=self.synapse_type.components))
             self._spec_map.append((index, selection))
         return specs
+
+
+def _compact(connections, n_pre, n_post):
+    """Connections with int32 indices when the sizes allow (half the memory)."""
+    if max(n_pre, n_post) < 2 ** 31:
+        if connections.pre.dtype != np.int32:
+            connections.pre = connections.pre.astype(np.int32)
+        if connections.post.dtype != np.int32:
+            connections.post = connections.post.astype(np.int32)
+    return connections
 
 
 def _locate(cells, local):

@@ -149,6 +149,9 @@ class Simulation:
 
     def _check_delays(self, delays, model):
         delays = np.asarray(delays, dtype=float)
+        if delays.ndim == 1 and delays.strides == (0,) and len(delays):
+            # homogeneous (a zero-stride view): check one value, keep the view
+            return np.broadcast_to(self._check_delays(delays[:1].copy(), model)[0], delays.shape)
         if not np.isfinite(delays).all():
             raise InvalidParameterValueError("delay", delays[~np.isfinite(delays)][0],
                                              "finite numbers (ms)", model)
@@ -244,7 +247,17 @@ class Simulation:
             dt=self.dt, min_delay=self.min_delay, max_delay=max(max_delay, self.max_delay or 0.0),
             seed=self.seed, threads=self.threads, populations=tuple(populations),
             projections=tuple(projections), current_sources=tuple(sources),
-            recordings=tuple(recordings), options=dict(self.options))
+            recordings=tuple(recordings), options=dict(self.options),
+            weight_recordings=tuple(self._weight_recording_specs()))
+
+    def _weight_recording_specs(self):
+        """WeightRecordingSpecs of every projection that records its weights
+        (after network_spec() numbered the ProjectionSpecs)."""
+        out = []
+        for prj in self.projections:
+            if prj._weight_recording is not None:
+                out.extend(prj._weight_recording.specs(prj._spec_map, prj.size()))
+        return out
 
     def _check_capabilities(self, network):
         caps = self.backend_class.capabilities
@@ -256,10 +269,14 @@ class Simulation:
                     f"the '{self.backend_name}' backend has no cell type {pop.model}; it has: "
                     f"{', '.join(sorted(caps.cell_types))}")
         for prj in network.projections:
-            if prj.synapse_model not in caps.synapse_types:
-                raise NoModelAvailableError(
-                    f"the '{self.backend_name}' backend has no synapse type {prj.synapse_model}; "
-                    f"it has: {', '.join(caps.synapse_types)}")
+            for model in (prj.synapse_model, *filter(None, prj.synapse_components.values())):
+                if model not in caps.synapse_types:
+                    raise NoModelAvailableError(
+                        f"the '{self.backend_name}' backend has no synapse type {model} "
+                        f"(projection '{prj.label}'); it has: {', '.join(caps.synapse_types)}")
+        if network.weight_recordings and "weight_recording" not in caps.features:
+            raise NoModelAvailableError(
+                f"the '{self.backend_name}' backend cannot record weights (record_weights)")
         for src in network.current_sources:
             if src.model not in caps.current_sources:
                 raise NoModelAvailableError(
@@ -407,6 +424,11 @@ class Simulation:
         segment = self._segments[-1]
         for pop_index, chunk in self._backend.fetch_recorded().items():
             segment.add(pop_index, chunk)
+        weights = self._backend.fetch_weights()
+        if weights:
+            owner = {spec: prj for prj in self.projections for spec, _ in prj._spec_map}
+            for spec_index, chunk in weights.items():
+                owner[spec_index]._weight_recording.add(segment.index, spec_index, chunk)
         segment.t_stop = self.t
 
     def _records_of(self, pop_index):
