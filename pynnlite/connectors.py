@@ -296,6 +296,11 @@ class Connector:
         self.safe = bool(safe)
         self.callback = callback
 
+    def expected_size(self, n_pre, n_post):
+        """The expected number of connections for these sizes, or None when it
+        cannot be known before connecting (used for the memory estimate)."""
+        return None
+
     def connect(self, context):
         """Return the :class:`Connections` this connector makes for the
         projection described by `context` (a :class:`ConnectionContext`)."""
@@ -432,6 +437,9 @@ class AllToAllConnector(_SelfConnectionMixin, Connector):
 
     parameter_names = ("allow_self_connections",)
 
+    def expected_size(self, n_pre, n_post):
+        return n_pre * n_post
+
     def __init__(self, allow_self_connections=True, safe=True, callback=None):
         Connector.__init__(self, safe, callback)
         self._init_self(allow_self_connections, None)
@@ -461,6 +469,9 @@ class OneToOneConnector(Connector):
 
     Order: by post (= pre).
     """
+
+    def expected_size(self, n_pre, n_post):
+        return n_pre
 
     def _connect(self, context):
         if context.n_pre != context.n_post:
@@ -684,6 +695,9 @@ class FixedProbabilityConnector(_SelfConnectionMixin, Connector):
 
     parameter_names = ("allow_self_connections", "p_connect")
 
+    def expected_size(self, n_pre, n_post):
+        return int(np.ceil(self.p_connect * n_pre * n_post))
+
     def __init__(self, p_connect, allow_self_connections=True, rng=None, safe=True,
                  callback=None):
         Connector.__init__(self, safe, callback)
@@ -726,6 +740,9 @@ class FixedTotalNumberConnector(_SelfConnectionMixin, Connector):
     """
 
     parameter_names = ("allow_self_connections", "n", "with_replacement")
+
+    def expected_size(self, n_pre, n_post):
+        return None if isinstance(self.n, RandomDistribution) else int(self.n)
 
     def __init__(self, n, allow_self_connections=True, with_replacement=True, rng=None,
                  safe=True, callback=None):
@@ -801,6 +818,9 @@ class FixedNumberPreConnector(_FixedNumberConnector):
     Order: by post, then pre.
     """
 
+    def expected_size(self, n_pre, n_post):
+        return None if isinstance(self.n, RandomDistribution) else int(self.n) * n_post
+
     def _connect(self, context):
         keys = self._sample(context, context.post_ids, context.pre_ids)
         return _from_keys(keys, context.n_pre)
@@ -815,6 +835,9 @@ class FixedNumberPostConnector(_FixedNumberConnector):
     Order: by post, then pre (the draws are made per presynaptic neuron,
     then sorted).
     """
+
+    def expected_size(self, n_pre, n_post):
+        return None if isinstance(self.n, RandomDistribution) else int(self.n) * n_pre
 
     def _connect(self, context):
         keys = self._sample(context, context.pre_ids, context.post_ids)

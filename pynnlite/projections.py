@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from . import memory
 from .connectors import ConnectionContext
 from .errors import (ConnectionError, InvalidDimensionsError, InvalidModelError,
                      InvalidParameterValueError, InvalidWeightError, NonExistentParameterError,
@@ -61,6 +62,14 @@ class Projection:
         for celltype in self._post_celltypes():
             self.synapse_type.check_target(celltype, self.receptor_type)
         self._check_static_source()
+        expected = connector.expected_size(self.pre.size, self.post.size)
+        if expected is not None:
+            values = {**self.synapse_type.default_parameters(), **self.synapse_type.parameter_values}
+            heterogeneous = sum(1 for v in values.values()
+                                if v is not None and not isinstance(v, (int, float)))
+            memory.check_fits(memory.connection_bytes(expected, heterogeneous),
+                              f"Projection {self.pre.label}→{self.post.label} "
+                              f"({expected} connections)")
         context = ConnectionContext(
             pre_ids=self.pre.all_cells, post_ids=self.post.all_cells, rng=sim._next_rng(),
             pre_positions=self._positions_of(self.pre), post_positions=self._positions_of(self.post),

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from . import memory
 from .backend import load_backend
 from .errors import (InvalidParameterValueError, NoModelAvailableError, RoundingWarning,
                      SimulationStateError)
@@ -283,12 +284,26 @@ class Simulation:
                     f"the '{self.backend_name}' backend has no current source {src.model}; "
                     f"it has: {', '.join(caps.current_sources)}")
 
+    def memory_estimate(self, network=None):
+        """Estimated bytes this simulation will hold at its peak, by component:
+        what the process holds now (``current``, including the frontend's
+        connections), the backend's build and state (``backend``), and ``total``."""
+        network = network or self.network_spec()
+        current = memory.resident_bytes() if self._backend is None else 0
+        estimate = getattr(self.backend_class, "memory_estimate", None)
+        backend = int(estimate(network)) if estimate and self._backend is None else 0
+        return {"current": current, "backend": backend, "total": current + backend}
+
     def build(self):
-        """Build the network on the backend (done by the first run())."""
+        """Build the network on the backend (done by the first run()). A network
+        whose estimated memory exceeds what is available is refused first."""
         if self._backend is not None:
             return
         network = self.network_spec()
         self._check_capabilities(network)
+        needed = self.memory_estimate(network)["backend"]
+        memory.check_fits(needed, f"building the network on the '{self.backend_name}' backend "
+                                  f"({network.n_neurons} neurons, {network.n_connections} connections)")
         backend = self.backend_class(threads=self.threads, **self.options)
         backend.build(network)
         self._backend = backend

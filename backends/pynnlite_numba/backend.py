@@ -9,6 +9,7 @@ from pynnlite.models.cells import STANDARD_CELL_TYPES
 from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
+from .connectivity import BUILD_PEAK_BYTES_PER_SYNAPSE
 from .engine import Engine
 from .models import MODEL_KERNELS
 
@@ -18,6 +19,11 @@ _CELLS = {c.__name__: c for c in (*STANDARD_CELL_TYPES, PoissonGenerator)}
 def _index(obj):
     """A population or projection given as its spec or as its index."""
     return getattr(obj, "index", obj)
+
+
+#: bytes per neuron of state, constants, spike lists and recording flags (upper bound
+#: over the models' struct-of-arrays rows)
+BYTES_PER_NEURON = 256
 
 
 class NumbaBackend(Backend):
@@ -32,6 +38,17 @@ class NumbaBackend(Backend):
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
                   "counter_based_rng"),
     )
+
+    @classmethod
+    def memory_estimate(cls, network):
+        """Peak bytes the engine allocates to build and run ``network``: the
+        synapse table at its build peak, the ring buffers (max delay x 2 channels
+        x neurons) and the per-neuron blocks."""
+        n = network.n_neurons
+        depth = int(round(network.max_delay / network.dt)) + 2
+        ring = depth * 2 * n * 8
+        neurons = n * BYTES_PER_NEURON
+        return int(network.n_connections * BUILD_PEAK_BYTES_PER_SYNAPSE + ring + neurons)
 
     def __init__(self, **options):
         super().__init__(**options)

@@ -14,6 +14,13 @@ from .layout import grid_times
 
 CHANNEL = {"excitatory": 0, "inhibitory": 1}
 
+#: peak bytes per static synapse while the table is built: the concatenated
+#: int64 pre/col/delay and float64 weight (32), the sort key and permutation
+#: (16), then the kept table (14: int32 col, float64 weight, uint16 delay) and
+#: the spec's int32 indices still held by the frontend; calibrated against peak
+#: RSS at 1e7 synapses (tests/unit/test_memory.py)
+BUILD_PEAK_BYTES_PER_SYNAPSE = 62
+
 
 def delay_steps(delays, dt):
     """Delays (ms, on the grid) as whole steps."""
