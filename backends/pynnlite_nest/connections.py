@@ -16,6 +16,23 @@ from pynnlite.errors import BackendError, InvalidParameterValueError, NonExisten
 from .translations import FROM_NEST, SYNAPSES, TO_NEST, weight_sign
 
 
+#: connections per status query: NEST builds a full status dictionary for every
+#: connection it is asked about (~4 kB each in Python), so large collections are
+#: read in slices (1e6 connections at once would take ~4 GB)
+_CHUNK = 100_000
+
+
+def collection_get(collection, keys):
+    """``collection.get(keys)`` read slice by slice: an array for one key, a
+    dict of arrays for a list of keys."""
+    n = len(collection)
+    parts = [collection.get(keys)] if n <= _CHUNK else [
+        collection[i:min(n, i + _CHUNK)].get(keys) for i in range(0, n, _CHUNK)]
+    if isinstance(keys, str):
+        return np.concatenate([np.atleast_1d(np.asarray(v)) for v in parts])
+    return {k: np.concatenate([np.atleast_1d(np.asarray(v[k])) for v in parts]) for k in keys}
+
+
 class _Group:
     """The connections between one pair of populations, as one SynapseCollection."""
 
@@ -65,7 +82,7 @@ class Connections:
         for (pre, post), group in self._groups.items():
             conns = nest.GetConnections(source=nodes_of(pre), target=nodes_of(post),
                                         synapse_model="static_synapse")
-            data = conns.get(["source", "target", "weight", "delay"])
+            data = collection_get(conns, ["source", "target", "weight", "delay"])
             src = np.atleast_1d(np.asarray(data["source"], np.int64))
             tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
             wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
@@ -125,7 +142,7 @@ class Connections:
         if not prj.size:
             return np.zeros(0)
         group, positions = self._where[index]
-        nest_values = np.atleast_1d(np.asarray(group.collection.get(name), np.float64))
+        nest_values = collection_get(group.collection, name).astype(np.float64)
         out = np.full(prj.size, np.nan)
         ok = positions >= 0
         values = nest_values[positions[ok]]
@@ -147,7 +164,7 @@ class Connections:
         values = np.broadcast_to(np.asarray(values, np.float64), (prj.size,)).copy()
         group, positions = self._where[index]
         ok = positions >= 0
-        current = np.atleast_1d(np.asarray(group.collection.get(name), np.float64))
+        current = collection_get(group.collection, name).astype(np.float64)
         if name == "delay":
             min_delay, max_delay = self.nest.GetKernelStatus(["min_delay", "max_delay"])
             outside = (values > max_delay * (1 + 1e-12)) | (values < min_delay * (1 - 1e-12))
