@@ -21,6 +21,8 @@ stimulating devices reach their targets through a connection of delay ``D``
 """
 import numpy as np
 
+from pynnlite.errors import InvalidParameterValueError
+
 from .translations import ELECTRODES, SOURCES, TO_NEST
 
 
@@ -127,9 +129,15 @@ class Electrode:
 
 def _step_times(grid, t0, d, p):
     """Absolute amplitude_times/values of a step_current_generator for a
-    segment at t0: the value given for time t is set at T0 - D + t; a zero at
-    T0 - D clears the value left from an earlier segment."""
-    steps = grid.steps(np.asarray(p.get("times", ()), np.float64).reshape(-1))
+    segment at t0: the value given for time t is set at T0 - D + t (+ the
+    source's ``delay``); a zero at T0 - D clears the value left from an
+    earlier segment."""
+    delay = float(p.get("delay", 0.0))
+    delay_steps = int(grid.steps(delay))
+    if abs(delay / grid.dt - delay_steps) > grid.EPS * max(1.0, delay / grid.dt):
+        raise InvalidParameterValueError("delay", delay, f"a multiple of the time step {grid.dt} ms",
+                                         "StepCurrentSource")
+    steps = grid.steps(np.asarray(p.get("times", ()), np.float64).reshape(-1)) + delay_steps
     amps = np.asarray(p.get("amplitudes", ()), np.float64).reshape(-1) * TO_NEST
     if len(steps):
         # of several times rounded to one step, the last one holds (as on the engine)

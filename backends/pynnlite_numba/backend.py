@@ -6,6 +6,7 @@ import numpy as np
 from pynnlite.backend import Backend, Capabilities
 from pynnlite.errors import NonExistentParameterError, RecordingError
 from pynnlite.models.cells import STANDARD_CELL_TYPES
+from pynnlite.models.gif import GIF_CELL_TYPES
 from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
@@ -13,7 +14,7 @@ from .connectivity import BUILD_PEAK_BYTES_PER_SYNAPSE
 from .engine import Engine
 from .models import MODEL_KERNELS
 
-_CELLS = {c.__name__: c for c in (*STANDARD_CELL_TYPES, PoissonGenerator)}
+_CELLS = {c.__name__: c for c in (*STANDARD_CELL_TYPES, PoissonGenerator, *GIF_CELL_TYPES)}
 
 
 def _index(obj):
@@ -117,7 +118,7 @@ class NumbaBackend(Backend):
         if name not in pop.parameters:
             raise NonExistentParameterError(name, pop.model, pop.parameters)
         block, cols = self.engine.layout.columns(pop.index, indices)
-        if name != "spike_times":
+        if name != "spike_times" and np.asarray(pop.parameters[name]).dtype != object:
             values = np.broadcast_to(np.asarray(values, np.float64), cols.shape)
         block.set_parameters(name, cols, values)
 

@@ -90,6 +90,8 @@ class Block:
         self.arrays["P"] = P
         for k, name in enumerate(m.i_params):
             self.arrays["I"][k] = self.gid if name == "gid" else values[name]
+        if m.derive_arrays is not None:
+            self.arrays.update(m.derive_arrays(self.params, self.dt, self.arrays))
 
     def _build_events(self):
         """All spikes of the block as events (step, internal index, multiplicity),
@@ -119,6 +121,8 @@ class Block:
             self.arrays["I"][len(m.i_params):] = 0
         if "cursor" in self.arrays:
             self.arrays["cursor"][0] = 0
+        if m.init_arrays is not None:
+            self.arrays.update(m.init_arrays(self.params, self.dt, self.arrays))
 
     def state_row(self, name):
         """(S row, P row added on output or None) of a PyNN state variable."""
@@ -152,8 +156,8 @@ class Block:
             for var, (row, off) in self.model.state.items():
                 if off is not None:
                     keep[var] = self.get_state(var, slice(None))
-        if name == "spike_times":
-            arr = self.params.setdefault("spike_times", np.empty(self.n, object))
+        if name == "spike_times" or np.asarray(self.params.get(name, 0.0)).dtype == object:
+            arr = self.params.setdefault(name, np.empty(self.n, object))
             vals = np.empty(len(np.atleast_1d(cols)), object)
             vals[:] = list(values)
             arr[cols] = vals

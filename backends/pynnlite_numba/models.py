@@ -33,6 +33,10 @@ class ModelKernel:
     state: PyNN state name -> (S row, P row added on output or None).
     deliver: (module, function) of a kernel run in the delivery phase, with
     ``deliver_arrays`` of the block (e.g. PoissonGenerator's own connections).
+    derive_arrays(params, dt, arrays) -> dict of further constant arrays named
+    in ``arrays`` (e.g. the elements of array-valued parameters), recomputed
+    with the parameters; init_arrays(params, dt, arrays) -> dict of further
+    state arrays, fresh at build and reset (e.g. a spike history).
     """
     name: str
     kernel: tuple
@@ -46,6 +50,8 @@ class ModelKernel:
     state: dict = field(default_factory=dict)
     deliver: tuple = None
     deliver_arrays: tuple = ()
+    derive_arrays: object = None
+    init_arrays: object = None
 
     @property
     def i_rows(self):
@@ -191,3 +197,8 @@ POISSON_GENERATOR = ModelKernel(
 MODEL_KERNELS = {m.name: m for m in (IF_CURR_EXP, IF_CURR_ALPHA, IF_COND_EXP,
                                       SPIKE_SOURCE_POISSON, SPIKE_SOURCE_ARRAY,
                                       POISSON_GENERATOR)}
+
+# the GIF cell types (gif_models.py), built with the ModelKernel class above
+from . import gif_models as _gif_models  # noqa: E402
+
+MODEL_KERNELS.update((m.name, m) for m in _gif_models.model_kernels(ModelKernel))

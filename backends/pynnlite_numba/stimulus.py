@@ -1,7 +1,7 @@
 """Current sources (electrodes) as flat arrays for kernels/electrodes.py."""
 import numpy as np
 
-from pynnlite.errors import NoModelAvailableError
+from pynnlite.errors import InvalidParameterValueError, NoModelAvailableError
 
 from .kernels import electrodes as el
 
@@ -15,6 +15,16 @@ def _first_step(t, dt):
     if not np.isfinite(t):
         return np.iinfo(np.int64).max // 2
     return int(np.ceil(t / dt - _EPS))
+
+
+def _delay_steps(p, dt):
+    """StepCurrentSource's ``delay`` in whole steps (a value off the grid is refused)."""
+    delay = float(p.get("delay", 0.0))
+    steps = round(delay / dt)
+    if abs(delay / dt - steps) > 1e-9 * max(1.0, delay / dt):
+        raise InvalidParameterValueError("delay", delay, f"a multiple of the time step {dt} ms",
+                                         "StepCurrentSource")
+    return steps
 
 
 class Stimulus:
@@ -64,7 +74,7 @@ class Stimulus:
             p = src.parameters
             if src.model == "StepCurrentSource":
                 t = np.asarray(p.get("times", ()), np.float64).reshape(-1)
-                steps.append(np.rint(t / dt).astype(np.int64))
+                steps.append(np.rint(t / dt).astype(np.int64) + _delay_steps(p, dt))
                 amps.append(np.asarray(p.get("amplitudes", ()), np.float64).reshape(-1))
                 self.ipar[k, el.I_FIRST] = 0
                 self.ipar[k, el.I_STOP] = np.iinfo(np.int64).max // 2

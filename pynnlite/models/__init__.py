@@ -6,3 +6,4 @@ from .synapses import StandardSynapseType, StaticSynapse, STANDARD_SYNAPSE_TYPES
 from .electrodes import (StandardCurrentSource, DCSource, ACSource, NoisyCurrentSource,
                          StepCurrentSource, STANDARD_CURRENT_SOURCES)
 from .poisson_generator import PoissonGenerator
+from .gif import GIF_curr_exp, GIF_cond_exp, GIF_pop_curr_exp, GIF_CELL_TYPES

@@ -85,9 +85,17 @@ class NoisyCurrentSource(StandardCurrentSource):
 
 
 class StepCurrentSource(StandardCurrentSource):
-    """Piecewise-constant current: from ``times[i]`` on (ms), ``amplitudes[i]`` (nA)."""
+    """Piecewise-constant current: from ``times[i]`` on (ms), ``amplitudes[i]`` (nA).
+
+    ``delay`` (ms, a multiple of the time step, default 0) postpones every
+    change: the amplitude given for time t acts on the step
+    (t + delay, t + delay + dt]. With the default, PyNN's convention holds (it
+    acts on (t, t + dt]); NEST's step_current_generator connected with delay d
+    behaves as ``delay=d`` (a script that connects it with delay dt, as NEST's
+    examples do, gets NEST's timing with ``delay=dt``)."""
     parameters = {"times": P((), "ms", array_valued=True),
-                  "amplitudes": P((), "nA", array_valued=True)}
+                  "amplitudes": P((), "nA", array_valued=True),
+                  "delay": P(0.0, "ms", NON_NEGATIVE)}
 
     def check_all(self):
         v = self.values()
