@@ -39,16 +39,19 @@ from pynnlite.backend import Backend, Capabilities
 from pynnlite.errors import (BackendError, NoModelAvailableError, NonExistentParameterError,
                              RecordingError, SimulationStateError)
 from pynnlite.models.cells import STANDARD_CELL_TYPES
+from pynnlite.models.gif import GIF_CELL_TYPES
 from pynnlite.models.poisson_generator import PoissonGenerator
 
 from .connections import Connections
 from .drive import GeneratorPopulation
 from .kernel import Grid, lcm_steps, nest_module, nest_seed, set_quiet
+from .node_status import assign, copy_parameters, set_status
 from .recorders import Recorders, node_values
 from .stimuli import Electrode, SourcePopulation
 from .translations import CELLS, ELECTRODES, SOURCES, SYNAPSES
 
-_RECORDABLE = {c.__name__: c.recordable for c in (*STANDARD_CELL_TYPES, PoissonGenerator)}
+_RECORDABLE = {c.__name__: c.recordable for c in (*STANDARD_CELL_TYPES, PoissonGenerator,
+                                                   *GIF_CELL_TYPES)}
 
 #: a threshold no neuron reaches while the adapter flushes the network (mV)
 _UNREACHABLE_THRESHOLD = 1e30
@@ -122,10 +125,10 @@ class NestBackend(Backend):
         for pop in network.populations:
             if pop.model in CELLS:
                 tr = CELLS[pop.model]
-                params = {k: np.asarray(v, np.float64).copy() for k, v in pop.parameters.items()}
+                params = copy_parameters(pop.parameters)
                 self._params[pop.index] = params
-                self.cells[pop.index] = nest.Create(tr.nest_model, pop.size,
-                                                    params=tr.nest_parameters(params))
+                self.cells[pop.index] = nest.Create(tr.nest_model, pop.size)
+                set_status(self.cells[pop.index], tr.nest_parameters(params))
             else:
                 kind = GeneratorPopulation if pop.model == "PoissonGenerator" else SourcePopulation
                 src = kind(nest, pop)
@@ -188,18 +191,20 @@ class NestBackend(Backend):
                 status = {tr.threshold: np.full(n, _UNREACHABLE_THRESHOLD)}
                 for name in tr.synaptic_time_constants:
                     status[name] = np.full(n, self.grid.dt / _FLUSH_DECAY)
+                for name in tr.flush_empty:
+                    status[name] = []
             else:
-                names = (tr.threshold, *tr.synaptic_time_constants)
+                names = (tr.threshold, *tr.synaptic_time_constants, *tr.flush_empty)
                 status = {k: v for k, v in tr.nest_parameters(self._params[index]).items()
                           if k in names}
-            nodes.set(status)
+            set_status(nodes, status)
 
     def _set_initial_state(self):
         for index, nodes in self.cells.items():
             pop = self._pops[index]
             status = {}
             for name, var in CELLS[pop.model].state.items():
-                if var.accessible:
+                if var.accessible and not var.sample_only:
                     status[var.nest_name] = np.asarray(pop.initial_values[name], np.float64) / var.factor
             nodes.set(status)
 
@@ -278,8 +283,8 @@ class NestBackend(Backend):
                                                    self.delay_steps)
                 return
             params = self._params[index]
-            params[name][indices] = np.asarray(values, np.float64)
-            self.cells[index].set(CELLS[pop.model].nest_parameters(params, changed=name))
+            assign(params[name], indices, values)
+            set_status(self.cells[index], CELLS[pop.model].nest_parameters(params, changed=name))
         except Exception as exc:
             self._reraise(exc, f"setting parameter '{name}' of population '{pop.label}'")
 
@@ -332,7 +337,7 @@ class NestBackend(Backend):
             if pop.model in CELLS:
                 for name, var in CELLS[pop.model].state.items():
                     values = np.asarray(pop.initial_values.get(name, 0.0), np.float64)
-                    if not var.accessible and np.any(values != 0.0):
+                    if not var.accessible and not var.sample_only and np.any(values != 0.0):
                         raise NoModelAvailableError(
                             f"the NEST backend cannot start '{pop.label}' ({pop.model}) with "
                             f"{name} != 0: NEST's {CELLS[pop.model].nest_model} does not let "

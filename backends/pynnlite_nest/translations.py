@@ -44,10 +44,14 @@ def leak_conductance():
 class StateVariable:
     """A pynnlite state variable as NEST sees it: the NEST name, the factor from
     NEST's unit to pynnlite's, and whether NEST lets Python read and write it
-    (iaf_psc_* keep their synaptic currents internal: recordable only)."""
+    (iaf_psc_* keep their synaptic currents internal: recordable only).
+    ``sample_only``: an output the model recomputes every step (GIF's E_sfa,
+    gif_pop's mean): never set from initial values, which only set the sample
+    at t = 0 (read from NEST if accessible, else the initial value)."""
     nest_name: str
     factor: float = 1.0
     accessible: bool = True
+    sample_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class CellTranslation:
     threshold: str = "V_th"
     synaptic_time_constants: tuple = ()
     conductance_based: bool = False
+    #: list parameters emptied during the flush (clears state NEST does not let be set)
+    flush_empty: tuple = ()
 
     def nest_parameters(self, params, changed=None):
         """NEST parameter arrays from pynnlite ones; with ``changed`` (a pynnlite
@@ -142,3 +148,8 @@ def weight_sign(conductance_based, receptor_type):
     routes input by the sign of the weight, so inhibitory conductances
     (positive in pynnlite) become negative; current weights keep PyNN's sign."""
     return -1.0 if conductance_based and receptor_type == "inhibitory" else 1.0
+
+# the GIF cell types (translations_gif.py builds on the helpers above)
+from .translations_gif import GIF_CELLS  # noqa: E402
+
+CELLS.update((t.model, t) for t in GIF_CELLS)
