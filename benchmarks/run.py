@@ -5,7 +5,14 @@ are measured honestly), interleaved engine by engine, repeated, and the median
 of each phase is reported with the ratio pynnlite / NEST. Results are also
 written as JSON to benchmarks/results/.
 
-Usage: python benchmarks/run.py [--quick] [--repeat N] [--threads N] [--cases va-cuba,va-coba]
+Usage: python benchmarks/run.py [--quick] [--repeat N] [--threads N]
+                                [--cases va-cuba,va-coba,cuba-stdp,hpc]
+
+The plastic seeds are long at full size (NEST: CUBA-STDP ~1 min, the HPC
+benchmark at scale 1 ~2.5 min and 4.3 GB); the HPC benchmark runs once (the
+seed's own practice), whatever --repeat says. --quick runs every case once on
+a reduced network (fewer steps; the plastic seeds also at a smaller scale).
+First-run compile time is measured on the reduced network, with an empty cache.
 """
 import argparse
 import datetime
@@ -26,7 +33,32 @@ CASES = os.path.join(HERE, "cases")
 BENCHMARKS = {
     "va-cuba": (["va_pynnlite.py", "CUBA"], ["va_nest.py", "CUBA"]),
     "va-coba": (["va_pynnlite.py", "COBA"], ["va_nest.py", "COBA"]),
+    "cuba-stdp": (["cuba_stdp_pynnlite.py"], ["cuba_stdp_nest.py"]),
+    "hpc": (["hpc_pynnlite.py"], ["hpc_nest.py"]),
+    # seed 003: GIF populations; the mesoscopic rows at N x10 and x100 show
+    # that its cost does not grow with the number of neurons it stands for
+    "gif-meso": (["gif_pynnlite.py", "meso"], ["gif_nest.py", "meso"]),
+    "gif-meso-x10": (["gif_pynnlite.py", "meso", "--scale", "10"],
+                     ["gif_nest.py", "meso", "--scale", "10"]),
+    "gif-meso-x100": (["gif_pynnlite.py", "meso", "--scale", "100"],
+                      ["gif_nest.py", "meso", "--scale", "100"]),
+    "gif-micro": (["gif_pynnlite.py", "micro"], ["gif_nest.py", "micro"]),
 }
+
+#: arguments of the reduced run of each case (--quick, and the cold-compile run)
+QUICK = {
+    "va-cuba": ["--tstop", "200"],
+    "va-coba": ["--tstop", "200"],
+    "cuba-stdp": ["--scale", "0.2", "--simtime", "200"],
+    "hpc": ["--scale", "0.1", "--presimtime", "20", "--simtime", "50"],
+    "gif-meso": ["--tstop", "200"],
+    "gif-meso-x10": ["--tstop", "200"],
+    "gif-meso-x100": ["--tstop", "200"],
+    "gif-micro": ["--tstop", "200"],
+}
+
+#: cases that run once whatever --repeat says
+SINGLE = ("hpc",)
 
 PHASES = ("build_s", "compile_s", "simulate_s", "peak_rss_bytes")
 
@@ -42,7 +74,7 @@ def run_case(args, threads, env, extra=()):
 
 def median_of(results):
     merged = dict(results[0])
-    for key in PHASES + ("exc_rate_hz", "inh_rate_hz"):
+    for key in PHASES + ("exc_rate_hz", "inh_rate_hz", "presimulate_s", "n_spikes"):
         if key in merged:
             merged[key] = statistics.median(r[key] for r in results)
     merged["repeats"] = len(results)
@@ -57,8 +89,6 @@ def main():
     parser.add_argument("--cases", default=",".join(BENCHMARKS))
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
-    repeat = 1 if args.quick else args.repeat
-    extra = ["--tstop", "200"] if args.quick else []
     have_nest = importlib.util.find_spec("nest") is not None
     cache = tempfile.mkdtemp(prefix="pynnlite-numba-cache-")
     env = dict(os.environ, NUMBA_CACHE_DIR=cache, PYNNLITE_CACHE_DIR=cache, PYTHONPATH=CASES)
@@ -66,7 +96,10 @@ def main():
     try:
         for name in args.cases.split(","):
             ours, nest = BENCHMARKS[name]
-            first = run_case(ours, args.threads, env, extra)      # empty cache: compiles
+            repeat = 1 if args.quick or name in SINGLE else args.repeat
+            extra = QUICK[name] if args.quick else []
+            cold = extra if name.startswith("va-") else QUICK[name]
+            first = run_case(ours, args.threads, env, cold)       # empty cache: compiles
             results = {"pynnlite": [], "nest": []}
             for _ in range(repeat):                               # interleaved
                 results["pynnlite"].append(run_case(ours, args.threads, env, extra))
@@ -89,23 +122,35 @@ def main():
     print(f"\nresults written to {path}")
 
 
+def events_per_s(r):
+    """Synaptic events per second of the timed simulation: spikes times the
+    mean out-degree (the Poisson drive not counted)."""
+    return r["n_spikes"] * r["n_synapses"] / r["n_neurons"] / r["simulate_s"]
+
+
 def print_row(row):
     ours, nest = row["pynnlite"], row.get("nest")
+    nan = float("nan")
     print(f"\n== {row['case']} ({ours['n_neurons']} neurons, {ours['n_synapses']} synapses, "
           f"{ours['threads']} thread(s), median of {ours['repeats']})")
     print(f"{'':22}{'pynnlite':>12}{'NEST':>12}{'ratio':>9}")
-    for key, label, scale in (("build_s", "build (s)", 1), ("simulate_s", "simulate (s)", 1),
-                              ("peak_rss_bytes", "peak memory (MB)", 1e-6)):
-        a = ours[key] * scale
-        b = nest[key] * scale if nest else float("nan")
-        print(f"{label:22}{a:12.3f}{b:12.3f}{a / b if nest else float('nan'):9.3f}")
+    lines = [("build_s", "build (s)", lambda r: r["build_s"]),
+             ("presimulate_s", "presimulate (s)", lambda r: r["presimulate_s"]),
+             ("simulate_s", "simulate (s)", lambda r: r["simulate_s"]),
+             ("peak_rss_bytes", "peak memory (MB)", lambda r: r["peak_rss_bytes"] * 1e-6),
+             ("peak_rss_bytes", "bytes per synapse", lambda r: r["peak_rss_bytes"] / r["n_synapses"]),
+             ("n_spikes", "events/s (M)", lambda r: events_per_s(r) * 1e-6)]
+    for key, label, value in lines:
+        if key not in ours:
+            continue
+        a = value(ours)
+        b = value(nest) if nest and key in nest else nan
+        print(f"{label:22}{a:12.3f}{b:12.3f}{a / b:9.3f}")
     print(f"{'compile, first run (s)':22}{row['first_run_compile_s']:12.3f}")
     print(f"{'compile, cached (s)':22}{ours['compile_s']:12.3f}")
     for key, label in (("exc_rate_hz", "exc rate (Hz)"), ("inh_rate_hz", "inh rate (Hz)")):
-        print(f"{label:22}{ours[key]:12.2f}{nest[key] if nest else float('nan'):12.2f}")
-    events = ours["n_spikes"] * ours["n_synapses"] / ours["n_neurons"]
-    print(f"{'events/s (M)':22}{events / ours['simulate_s'] / 1e6:12.2f}"
-          f"{(nest['n_spikes'] * nest['n_synapses'] / nest['n_neurons'] / nest['simulate_s'] / 1e6) if nest else float('nan'):12.2f}")
+        if key in ours:
+            print(f"{label:22}{ours[key]:12.2f}{nest.get(key, nan) if nest else nan:12.2f}")
 
 
 if __name__ == "__main__":
