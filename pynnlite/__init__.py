@@ -15,6 +15,11 @@ from .models import (IF_curr_exp, IF_curr_alpha, IF_cond_exp, SpikeSourcePoisson
                      SpikeSourceArray, StaticSynapse, DCSource, ACSource, NoisyCurrentSource,
                      StepCurrentSource, PoissonGenerator)
 from .models import GIF_curr_exp, GIF_cond_exp, GIF_pop_curr_exp
+from .models.plasticity import (STDPMechanism, SpikePairRule, AdditiveWeightDependence,
+                                MultiplicativeWeightDependence,
+                                AdditivePotentiationMultiplicativeDepression,
+                                GutigWeightDependence, PowerLawWeightDependence,
+                                TsodyksMarkramSynapse)
 from .populations import Population, PopulationView, Assembly, ID
 from .projections import Projection
 from .connectors import (AllToAllConnector, OneToOneConnector, FixedProbabilityConnector,

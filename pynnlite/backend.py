@@ -82,6 +82,14 @@ class Backend(ABC):
         transit dropped, connection values back to the spec's (the frontend then
         re-applies any values the user set since, with set_connection_values)."""
 
+    def fetch_weights(self):
+        """Return {projection spec index: SignalChunk} of the weights sampled for
+        the network's WeightRecordingSpecs since the previous call (columns in
+        the order of the spec's ``connections``). Backends that cannot record
+        weights keep this default and do not list "weight_recording" in their
+        capability features."""
+        return {}
+
     def end(self):
         """Release resources. The default does nothing."""
 

@@ -47,6 +47,10 @@ class ProjectionSpec:
     receptor_type: str
     synapse_model: str = "StaticSynapse"
     synapse_parameters: dict = field(default_factory=dict)
+    #: the parts of a composite synapse type by class name, e.g. for STDPMechanism
+    #: {'timing_dependence': 'SpikePairRule', 'weight_dependence':
+    #: 'MultiplicativeWeightDependence', 'voltage_dependence': None}; {} otherwise
+    synapse_components: dict = field(default_factory=dict)
 
     @property
     def size(self):
@@ -78,6 +82,17 @@ class RecordingSpec:
 
 
 @dataclass(frozen=True)
+class WeightRecordingSpec:
+    """Sample the weights of some connections of one ProjectionSpec every
+    ``sampling_interval`` ms (as signals: after the update, at t = k * interval,
+    plus t = 0 at the start of a segment). ``connections`` are indices into the
+    ProjectionSpec's arrays."""
+    projection: int
+    connections: np.ndarray
+    sampling_interval: float
+
+
+@dataclass(frozen=True)
 class NetworkSpec:
     """Everything a backend needs to build a network."""
     dt: float
@@ -90,6 +105,7 @@ class NetworkSpec:
     current_sources: tuple
     recordings: tuple
     options: dict = field(default_factory=dict)
+    weight_recordings: tuple = ()
 
     @property
     def n_neurons(self):

@@ -7,6 +7,7 @@ from pynnlite.backend import Backend, Capabilities
 from pynnlite.errors import NonExistentParameterError, RecordingError
 from pynnlite.models.cells import STANDARD_CELL_TYPES
 from pynnlite.models.gif import GIF_CELL_TYPES
+from pynnlite.models.plasticity import PLASTICITY_COMPONENTS
 from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
@@ -34,10 +35,11 @@ class NumbaBackend(Backend):
     name = "numba"
     capabilities = Capabilities(
         cell_types={name: _CELLS[name].recordable for name in MODEL_KERNELS if name in _CELLS},
-        synapse_types=("StaticSynapse",),
+        synapse_types=("StaticSynapse", "STDPMechanism", "TsodyksMarkramSynapse",
+                       *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=("DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"),
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
-                  "counter_based_rng"),
+                  "counter_based_rng", "weight_recording"),
     )
 
     @classmethod
@@ -66,6 +68,7 @@ class NumbaBackend(Backend):
         t0 = time.perf_counter()
         self.network = network
         self._pops = {p.index: p for p in network.populations}
+        self._projections = {p.index: p for p in network.projections}
         self.engine = Engine(network)
         self.timings = {"build_s": time.perf_counter() - t0, "compile_s": self.engine.compile_s}
 
@@ -108,8 +111,17 @@ class NumbaBackend(Backend):
         self.engine.table_of(_index(projection)).set(_index(projection), name, values)
 
     def _check_connection_name(self, projection, name):
-        if name not in ("weight", "delay"):
-            raise NonExistentParameterError(name, "StaticSynapse", ("weight", "delay"))
+        spec = self._projections[_index(projection)]
+        names = ("weight", "delay", *spec.synapse_parameters)
+        if name not in names:
+            raise NonExistentParameterError(name, spec.synapse_model, names)
+
+    def fetch_weights(self):
+        """{projection spec index: SignalChunk} of the weights sampled since the
+        previous call (Projection.record_weights), sampled inside the loop."""
+        return {proj: SignalChunk(indices=np.arange(values.shape[1]), t_start=t0,
+                                  sampling_interval=iv, values=values)
+                for proj, (t0, iv, values) in self.engine.plastic.stdp.fetch_weights().items()}
 
     # -------------------------------------------------------------- neurons
     def set_parameters(self, population, name, indices, values):

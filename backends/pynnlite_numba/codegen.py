@@ -49,11 +49,16 @@ def kernel_name(model, uniform):
     return model.kernel[1] + ("_uniform" if uniform and "F" in model.arrays else "")
 
 
-def loop_source(plans, electrodes):
+def loop_source(plans, electrodes, phases=()):
     """Source of the loop for blocks described by ``plans``, in block order: one
     (ModelKernel, uniform parameters, records signals) per block. Electrode
-    currents are computed only if ``electrodes``."""
+    currents are computed only if ``electrodes``. ``phases``: (module, function,
+    number of arrays) of each synapse phase run after static delivery (plastic
+    synapses, plasticity.py), called as ``function(s, slot, depth, dt, ring,
+    n_spk, spk_idx, spk_mult, *arrays)``."""
     imports = {}
+    for mod, fn, _ in phases:
+        imports.setdefault(mod, set()).add(fn)
     for m, uniform, _ in plans:
         imports.setdefault(m.kernel[0], set()).add(kernel_name(m, uniform))
         if m.deliver:
@@ -72,6 +77,8 @@ def loop_source(plans, electrodes):
         if "S" in m.arrays:
             block_args += [f"b{k}_rtab", f"b{k}_rcols", f"b{k}_rout"]
         block_args += [f"b{k}_{a}" for a in m.extra_arrays]
+    for k, (_, _, n_arrays) in enumerate(phases):
+        block_args += [f"ph{k}_{i}" for i in range(n_arrays)]
     args = ", ".join(["s0", "s_end", "dt", "seed", "ring", "row_ptr", "syn_col", "syn_w", "syn_d",
                       "el_kind", "el_f", "el_i", "el_tptr", "el_tstep", "el_tamp", "el_gptr",
                       "el_gtgt", "el_gid", "istim", "spk_idx", "spk_mult", "rec_flag", "n_rec_spk",
@@ -104,6 +111,9 @@ def loop_source(plans, electrodes):
         if m.deliver:
             arrs = ", ".join(f"b{k}_{a}" for a in m.deliver_arrays)
             body.append(f"        {m.deliver[1]}(s, slot, depth, seed, {arrs}, ring)")
+    for k, (_, fn, n_arrays) in enumerate(phases):
+        arrs = ", ".join(f"ph{k}_{i}" for i in range(n_arrays))
+        body.append(f"        {fn}(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, {arrs})")
     body += [
         "        record_spikes(s, n_spk, spk_idx, spk_mult, rec_flag, buf_step, buf_idx, buf_mult, buf_n)",
     ]
@@ -114,12 +124,13 @@ def loop_source(plans, electrodes):
     return "\n".join(lines + body)
 
 
-def get_loop(plans, electrodes):
+def get_loop(plans, electrodes, phases=()):
     """The compiled ``run_loop`` for the given block plans (see loop_source)."""
-    key = (tuple((kernel_name(m, u), bool(sig)) for m, u, sig in plans), bool(electrodes))
+    key = (tuple((kernel_name(m, u), bool(sig)) for m, u, sig in plans), bool(electrodes),
+           tuple(phases))
     if key in _LOOPS:
         return _LOOPS[key]
-    source = loop_source(plans, electrodes)
+    source = loop_source(plans, electrodes, phases)
     digest = hashlib.sha256((source + _engine_fingerprint()).encode()).hexdigest()[:20]
     name = f"pynnlite_loop_{digest}"
     path = cache_dir() / f"{name}.py"

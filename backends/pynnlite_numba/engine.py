@@ -34,6 +34,7 @@ import numpy as np
 from . import codegen
 from .connectivity import SynapseTable
 from .drive import DriveTable, split_network
+from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
 from .layout import Layout, grid_times
@@ -50,6 +51,8 @@ class Engine:
         self.layout = Layout(network)
         drive_projections, spiking = split_network(network)
         self.drive = DriveTable(drive_projections, network, self.layout)
+        plastic_projections, spiking = split_plastic(spiking)
+        self.plastic = PlasticSynapses(plastic_projections, network, self.layout)
         self.synapses = SynapseTable(spiking, self.layout)
         self.stimulus = Stimulus(network, self.layout)
         n = self.layout.n_total
@@ -72,7 +75,8 @@ class Engine:
         if key == self._plan:
             return
         t0 = time.perf_counter()
-        self._loop = codegen.get_loop(plan, electrodes=len(self.stimulus.kind) > 0)
+        self._loop = codegen.get_loop(plan, electrodes=len(self.stimulus.kind) > 0,
+                                      phases=self.plastic.phases())
         self._call_loop(0, 0)         # compiles, or loads from the on-disk cache
         self.compile_s += time.perf_counter() - t0
         self._plan = key
@@ -163,6 +167,7 @@ class Engine:
             self.synapses.build()
         if self.drive.modified:
             self.drive.build()
+        self.plastic.reset()
         self.depth = self.max_delay + 1
         self.ring = np.zeros((self.depth, 2 * max(self.layout.n_total, 1)), np.float64)
         self.istim[:] = 0.0
@@ -185,16 +190,19 @@ class Engine:
     @property
     def max_delay(self):
         """The longest delay (steps) of any connection, spiking or drive."""
-        return max(self.synapses.max_delay, self.drive.max_delay)
+        return max(self.synapses.max_delay, self.drive.max_delay, self.plastic.max_delay)
 
     def table_of(self, projection):
         """The table (static CSR or PoissonGenerator drive) holding a projection."""
+        if self.plastic.owns(projection):
+            return self.plastic
         return self.drive if self.drive.owns(projection) else self.synapses
 
     def run(self, n_steps):
         """Advance by n_steps steps (one compiled call, plus one per buffer growth)."""
         if self.initial_sample_due:
             self._sample_now(self.step)
+            self.plastic.stdp.sample_weights_now(self.step)
             self.initial_sample_due = False
         if n_steps <= 0:
             return
@@ -202,6 +210,7 @@ class Engine:
         self._prepare_loop()
         s0, s_end = self.step, self.step + int(n_steps)
         self._prepare_signal_buffers(s0, s_end)
+        self.plastic.stdp.prepare_weight_buffers(s0, s_end)
         s = s0
         while s < s_end:
             s = self._call_loop(s, s_end)
@@ -209,6 +218,7 @@ class Engine:
                 self._grow_spike_buffer()
         self.step = s_end
         self._collect_signal_buffers(s0)
+        self.plastic.stdp.collect_weight_buffers(s0)
 
     def _call_loop(self, s0, s_end):
         """The compiled loop from step s0 up to s_end; returns the step reached."""
@@ -222,7 +232,8 @@ class Engine:
         return self._loop(s0, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
-                          self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args)
+                          self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args,
+                          *self.plastic.arrays())
 
     def _grow_spike_buffer(self):
         cap = 2 * self.buf_step.shape[0]

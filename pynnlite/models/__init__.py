@@ -3,6 +3,10 @@ from .base import ModelType
 from .cells import (StandardCellType, IF_curr_exp, IF_curr_alpha, IF_cond_exp,
                     SpikeSourcePoisson, SpikeSourceArray, STANDARD_CELL_TYPES)
 from .synapses import StandardSynapseType, StaticSynapse, STANDARD_SYNAPSE_TYPES
+from .plasticity import (STDPMechanism, SpikePairRule, AdditiveWeightDependence,
+                         MultiplicativeWeightDependence,
+                         AdditivePotentiationMultiplicativeDepression, GutigWeightDependence,
+                         PowerLawWeightDependence, TsodyksMarkramSynapse)
 from .electrodes import (StandardCurrentSource, DCSource, ACSource, NoisyCurrentSource,
                          StepCurrentSource, STANDARD_CURRENT_SOURCES)
 from .poisson_generator import PoissonGenerator

@@ -1,0 +1,200 @@
+"""STDP synapses in the compiled loop (NEST's stdp_synapse / stdp_pl_synapse_hom).
+
+Synapses are kept in groups, one per (projection, delay); each group has a CSR
+by presynaptic neuron (``row_ptr``; per synapse the postsynaptic index ``post``
+int32 and the weight magnitude ``w`` float64) and a transposed index by
+postsynaptic neuron (``trow_ptr``, ``tpos`` int32: the positions of the
+neuron's incoming synapses in the forward arrays, increasing), through which
+postsynaptic spikes reach the same weights: 16 bytes per synapse. Positions
+and row pointers are relative to the group.
+
+Traces, decayed once per step: K+ per (projection, presynaptic neuron) and K-
+per (group, postsynaptic neuron). Because the whole delay d is dendritic, a
+postsynaptic spike of step s' reaches the synapse at the end of step s' + D
+(D = d in steps); the spikes of the last D steps are kept in a ring
+(``hist_*``). In step s (synapse time t = (s+1)*dt) the phase runs:
+
+1. store this step's spikes in the history ring; decay K+ and K- by one step;
+2. potentiation: every postsynaptic spike that reaches the synapse at t walks
+   its transposed row and potentiates with K+ (presynaptic spikes up to t - dt,
+   i.e. strictly before t), once per unit of multiplicity;
+3. depression and transmission: every presynaptic spike of step s walks its
+   row, depresses with K- (postsynaptic spikes that reached the synapse before
+   t) and delivers the new weight into the ring slot of step s + D;
+4. K- += multiplicity for the postsynaptic spikes of step 2; K+ += 1 for the
+   presynaptic spikes of step 3.
+
+This is NEST's event-driven scheme replayed in time order: the same pairs, the
+same order (potentiation by a postsynaptic spike at t - d before depression by
+the presynaptic spike at t; coincident arrivals do not pair).
+"""
+from numba import njit
+
+# integer columns of the group table ``gi``
+G_PRE0, G_NPRE, G_POST0, G_NPOST, G_COL0, G_D, G_SYN0, G_ROW0, G_TROW0, G_KP0, G_KM0, \
+    G_KIND, G_NI = range(13)
+# float columns of ``gf``
+F_A_PLUS, F_A_MINUS, F_W_MIN, F_W_MAX, F_MU_PLUS, F_MU_MINUS, F_SIGN, F_DECAY_MINUS, F_NF = range(9)
+# rule kinds
+KIND_GUTIG, KIND_POWER_LAW, KIND_FROZEN = 0, 1, 2
+# columns of the K+ segment table ``kseg`` (one row per projection)
+K_PRE0, K_NPRE, K_START, K_NK = range(4)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _pow(x, mu):
+    if mu == 1.0:
+        return x
+    if mu == 0.0:
+        return 1.0
+    return x ** mu
+
+
+@njit(cache=True, nogil=True, inline="always")
+def facilitate(w, k, kind, a_plus, w_min, w_max, mu_plus):
+    """Potentiation of the weight magnitude w with presynaptic trace k."""
+    if kind == KIND_GUTIG:
+        r = w_max - w_min
+        x = (w - w_min) / r
+        x = x + a_plus * _pow(1.0 - x, mu_plus) * k
+        return w_min + x * r if x < 1.0 else w_max
+    if kind == KIND_POWER_LAW:
+        return w + a_plus * _pow(w, mu_plus) * k
+    return w
+
+
+@njit(cache=True, nogil=True, inline="always")
+def depress(w, k, kind, a_minus, w_min, w_max, mu_minus):
+    """Depression of the weight magnitude w with postsynaptic trace k."""
+    if kind == KIND_GUTIG:
+        r = w_max - w_min
+        x = (w - w_min) / r
+        x = x - a_minus * _pow(x, mu_minus) * k
+        return w_min + x * r if x > 0.0 else w_min
+    if kind == KIND_POWER_LAW:
+        nw = w - a_minus * w * k
+        return nw if nw > 0.0 else 0.0
+    return w
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg, kdecay, kp, km,
+               row_ptr, trow_ptr, post, w, tpos, hist_idx, hist_mult, hist_n,
+               wr_tab, wr_pos, wr_sign, wr_out):
+    H = hist_n.shape[0]
+    hs = s % H
+    for j in range(n_spk):
+        hist_idx[hs, j] = spk_idx[j]
+        hist_mult[hs, j] = spk_mult[j]
+    hist_n[hs] = n_spk
+    # 1. traces decay by one step
+    for p in range(kseg.shape[0]):
+        d = kdecay[p]
+        for i in range(kseg[p, K_START], kseg[p, K_START] + kseg[p, K_NPRE]):
+            kp[i] *= d
+    for g in range(gi.shape[0]):
+        d = gf[g, F_DECAY_MINUS]
+        for i in range(gi[g, G_KM0], gi[g, G_KM0] + gi[g, G_NPOST]):
+            km[i] *= d
+    # 2. potentiation by the postsynaptic spikes reaching the synapses now
+    for g in range(gi.shape[0]):
+        src_step = s - gi[g, G_D]
+        kind = gi[g, G_KIND]
+        if src_step < 0 or kind == KIND_FROZEN:
+            continue
+        src = src_step % H
+        post0, npost = gi[g, G_POST0], gi[g, G_NPOST]
+        syn0, row0, trow0, kp0 = gi[g, G_SYN0], gi[g, G_ROW0], gi[g, G_TROW0], gi[g, G_KP0]
+        npre = gi[g, G_NPRE]
+        a_plus, w_min, w_max, mu_plus = gf[g, F_A_PLUS], gf[g, F_W_MIN], gf[g, F_W_MAX], \
+            gf[g, F_MU_PLUS]
+        for j in range(hist_n[src]):
+            q = hist_idx[src, j] - post0
+            if q < 0 or q >= npost:
+                continue
+            m = hist_mult[src, j]
+            pre = 0
+            for k in range(trow_ptr[trow0 + q], trow_ptr[trow0 + q + 1]):
+                pos = tpos[syn0 + k]
+                # the row holding pos: rows are increasing along the transposed row
+                if row_ptr[row0 + pre + 1] <= pos:
+                    pre += 1
+                    if row_ptr[row0 + pre + 1] <= pos:
+                        lo, hi = pre + 1, npre - 1
+                        while lo < hi:
+                            mid = (lo + hi) // 2
+                            if row_ptr[row0 + mid + 1] <= pos:
+                                lo = mid + 1
+                            else:
+                                hi = mid
+                        pre = lo
+                kk = kp[kp0 + pre]
+                if kk == 0.0:
+                    continue
+                wv = w[syn0 + pos]
+                for _ in range(m):
+                    wv = facilitate(wv, kk, kind, a_plus, w_min, w_max, mu_plus)
+                w[syn0 + pos] = wv
+    # 3. depression and transmission of this step's presynaptic spikes
+    for g in range(gi.shape[0]):
+        pre0, npre = gi[g, G_PRE0], gi[g, G_NPRE]
+        sl = slot + gi[g, G_D]
+        if sl >= depth:
+            sl -= depth
+        ring_row = ring[sl]
+        syn0, row0, km0, col0 = gi[g, G_SYN0], gi[g, G_ROW0], gi[g, G_KM0], gi[g, G_COL0]
+        kind = gi[g, G_KIND]
+        a_minus, w_min, w_max, mu_minus = gf[g, F_A_MINUS], gf[g, F_W_MIN], gf[g, F_W_MAX], \
+            gf[g, F_MU_MINUS]
+        sign = gf[g, F_SIGN]
+        for j in range(n_spk):
+            i = spk_idx[j] - pre0
+            if i < 0 or i >= npre:
+                continue
+            fm = sign * spk_mult[j]
+            for k in range(syn0 + row_ptr[row0 + i], syn0 + row_ptr[row0 + i + 1]):
+                q = post[k]
+                kk = km[km0 + q]
+                wv = w[k]
+                if kk != 0.0:
+                    wv = depress(wv, kk, kind, a_minus, w_min, w_max, mu_minus)
+                    w[k] = wv
+                ring_row[col0 + q] += wv * fm
+    # 4. the spikes of steps 2 and 3 enter the traces
+    for g in range(gi.shape[0]):
+        src_step = s - gi[g, G_D]
+        if src_step < 0:
+            continue
+        src = src_step % H
+        post0, npost, km0 = gi[g, G_POST0], gi[g, G_NPOST], gi[g, G_KM0]
+        for j in range(hist_n[src]):
+            q = hist_idx[src, j] - post0
+            if 0 <= q < npost:
+                km[km0 + q] += hist_mult[src, j]
+    for p in range(kseg.shape[0]):
+        pre0, npre, start = kseg[p, K_PRE0], kseg[p, K_NPRE], kseg[p, K_START]
+        for j in range(n_spk):
+            i = spk_idx[j] - pre0
+            if 0 <= i < npre:
+                kp[start + i] += 1.0
+    record_weights(s, w, wr_tab, wr_pos, wr_sign, wr_out)
+
+
+# columns of the weight-recording table ``wr_tab`` (one row per recorded projection)
+W_INTERVAL, W_FIRST, W_N, W_OUT_START, W_COUNT, W_NW = range(6)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def record_weights(s, w, wr_tab, wr_pos, wr_sign, wr_out):
+    """Sample recorded weights at the end of step s when the interval divides
+    s + 1: ``w[wr_pos] * wr_sign`` (the signed weight) of each table row's
+    columns, appended to its part of ``wr_out``."""
+    for r in range(wr_tab.shape[0]):
+        iv = wr_tab[r, W_INTERVAL]
+        if (s + 1) % iv != 0:
+            continue
+        first, n = wr_tab[r, W_FIRST], wr_tab[r, W_N]
+        out = wr_tab[r, W_OUT_START] + wr_tab[r, W_COUNT] * n
+        for c in range(n):
+            wr_out[out + c] = w[wr_pos[first + c]] * wr_sign[first + c]
+        wr_tab[r, W_COUNT] += 1
