@@ -44,7 +44,10 @@ def run(level, seed=1, tstop=T_END, threads=1, scale=1.0):
     Abar (mesoscopic) or the first five excitatory V_m traces (microscopic)."""
     t0 = time.perf_counter()
     import nest
-    nest.set_verbosity("M_ERROR")
+    if hasattr(nest, "VerbosityLevel"):
+        nest.verbosity = nest.VerbosityLevel.ERROR
+    else:
+        nest.set_verbosity("M_ERROR")
     nest.ResetKernel()
     nest.resolution = DT
     nest.local_num_threads = threads
