@@ -15,6 +15,8 @@ from .models import (IF_curr_exp, IF_curr_alpha, IF_cond_exp, SpikeSourcePoisson
                      SpikeSourceArray, StaticSynapse, DCSource, ACSource, NoisyCurrentSource,
                      StepCurrentSource, PoissonGenerator)
 from .models import GIF_curr_exp, GIF_cond_exp, GIF_pop_curr_exp
+from .models import (EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista, EIF_psc_delta_clopath,
+                     ParrotNeuron, ClopathSynapse)
 from .models.plasticity import (STDPMechanism, SpikePairRule, AdditiveWeightDependence,
                                 MultiplicativeWeightDependence,
                                 AdditivePotentiationMultiplicativeDepression,

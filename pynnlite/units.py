@@ -15,6 +15,7 @@ UNITS = {
     "nA": pq.nA,
     "nF": pq.nF,
     "uS": pq.uS,
+    "nS": pq.nS,          # PyNN gives the AdEx adaptation conductance a in nS
     "Hz": pq.Hz,
     "dimensionless": pq.dimensionless,
     "deg": pq.deg,

@@ -187,6 +187,8 @@ class NestBackend(Backend):
         for index, nodes in self.cells.items():
             tr = CELLS[self._pops[index].model]
             n = self._pops[index].size
+            if tr.threshold is None:
+                continue        # a model the adapter cannot silence (see translations_adex)
             if on:
                 status = {tr.threshold: np.full(n, _UNREACHABLE_THRESHOLD)}
                 for name in tr.synaptic_time_constants:
@@ -227,7 +229,7 @@ class NestBackend(Backend):
         """Back to t = 0 with the spec's initial values (emulated, see the module
         docstring)."""
         self._check_owner()
-        refractory = [int(self.grid.steps(np.max(self._params[i]["tau_refrac"])))
+        refractory = [int(self.grid.steps(np.max(self._params[i].get("tau_refrac", 0.0))))
                       for i in self.cells if self._pops[i].size]
         max_delay = int(self.grid.steps(self.nest.GetKernelStatus("max_delay")))
         flush = max(max_delay + 2 * self.delay_steps + _QUIET_STEPS, max(refractory, default=0) + 2,

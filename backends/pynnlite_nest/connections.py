@@ -14,6 +14,7 @@ import numpy as np
 from pynnlite.errors import BackendError, InvalidParameterValueError, NonExistentParameterError
 
 from .translations import FROM_NEST, SYNAPSES, TO_NEST, weight_sign
+from .translations_adex import WEIGHT_FACTOR
 
 
 #: connections per status query: NEST builds a full status dictionary for every
@@ -53,8 +54,11 @@ class Connections:
         self.network = network
         self.projections = {p.index: p for p in network.projections}
         self._ids_of = ids_of
+        # TO_NEST * sign converts a weight; delta-synapse cells (WEIGHT_FACTOR)
+        # take the same voltage jump in mV on both sides
+        models = {p.index: p.model for p in network.populations}
         self.sign = {p.index: weight_sign(conductance_of(p.post), p.receptor_type)
-                     for p in network.projections}
+                     * WEIGHT_FACTOR.get(models[p.post], 1.0) for p in network.projections}
         self._groups = {}
         self._where = {}          # spec index -> (group, positions in the group's collection)
         self._written = {}        # spec index -> {name: (nest values, pynnlite values)}

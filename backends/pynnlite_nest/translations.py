@@ -149,6 +149,12 @@ def weight_sign(conductance_based, receptor_type):
     (positive in pynnlite) become negative; current weights keep PyNN's sign."""
     return -1.0 if conductance_based and receptor_type == "inhibitory" else 1.0
 
+
+# the AdEx family and the parrot neuron (translations_adex.py builds on the helpers above)
+from .translations_adex import ADEX_CELLS  # noqa: E402
+
+CELLS.update((t.model, t) for t in ADEX_CELLS)
+
 # the GIF cell types (translations_gif.py builds on the helpers above)
 from .translations_gif import GIF_CELLS  # noqa: E402
 

@@ -198,6 +198,11 @@ MODEL_KERNELS = {m.name: m for m in (IF_CURR_EXP, IF_CURR_ALPHA, IF_COND_EXP,
                                       SPIKE_SOURCE_POISSON, SPIKE_SOURCE_ARRAY,
                                       POISSON_GENERATOR)}
 
+# the AdEx family and the parrot neuron (models_adex.py builds on ModelKernel above)
+from .models_adex import ADEX_MODEL_KERNELS  # noqa: E402
+
+MODEL_KERNELS.update((m.name, m) for m in ADEX_MODEL_KERNELS)
+
 # the GIF cell types (gif_models.py), built with the ModelKernel class above
 from . import gif_models as _gif_models  # noqa: E402
 

@@ -11,3 +11,5 @@ from .electrodes import (StandardCurrentSource, DCSource, ACSource, NoisyCurrent
                          StepCurrentSource, STANDARD_CURRENT_SOURCES)
 from .poisson_generator import PoissonGenerator
 from .gif import GIF_curr_exp, GIF_cond_exp, GIF_pop_curr_exp, GIF_CELL_TYPES
+from .adex import (EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista, EIF_psc_delta_clopath,
+                   ParrotNeuron, ClopathSynapse, ADEX_CELL_TYPES)

@@ -103,3 +103,8 @@ class SpikeSourceArray(StandardCellType):
 
 
 STANDARD_CELL_TYPES = (IF_curr_exp, IF_curr_alpha, IF_cond_exp, SpikeSourcePoisson, SpikeSourceArray)
+
+# the AdEx family and the parrot neuron (adex.py builds on StandardCellType above)
+from .adex import ADEX_CELL_TYPES  # noqa: E402
+
+STANDARD_CELL_TYPES += ADEX_CELL_TYPES
