@@ -72,7 +72,8 @@ def set_status(nodes, status):
         nodes.set(shared)
     if not any(np.asarray(v).dtype == object for v in status.values()):
         if status:
-            nodes.set(status)
+            # plain Python values: NEST's converter does not know numpy's bool
+            nodes.set({k: np.broadcast_to(np.asarray(v), (n,)).tolist() for k, v in status.items()})
         return
     columns = {k: (v if np.asarray(v).dtype == object else np.broadcast_to(np.asarray(v), (n,)))
                for k, v in status.items()}

@@ -141,16 +141,22 @@ def history_length(tau, q, delta_v, tau_m, t_ref, dt):
     return k
 
 
-def _pop_layout(p, dt):
-    """Per population: (K, its tau, its q); and the start offsets."""
+def _pop_layout(p, dt, built=None):
+    """Per population: (K, its tau, its q); and the start offsets. ``built``:
+    the lengths chosen when the network was built, which automatic lengths keep
+    (as in NEST, which fixes len_kernel at its first initialisation)."""
     n = len(p["N"])
     ks, taus, qs = [], [], []
     for i in range(n):        # one entry per whole population (few), at build only
         tau = np.asarray(p["tau_gamma"][i], np.float64).reshape(-1)
         q = np.asarray(p["a_gamma"][i], np.float64).reshape(-1)
         given = int(p["len_kernel"][i])
-        k = given if given >= 1 else history_length(tau, q, p["delta_v"][i], p["tau_m"][i],
-                                                    p["tau_refrac"][i], dt)
+        if given >= 1:
+            k = given
+        elif built is not None:
+            k = int(built[i])
+        else:
+            k = history_length(tau, q, p["delta_v"][i], p["tau_m"][i], p["tau_refrac"][i], dt)
         ks.append(k)
         taus.append(tau)
         qs.append(q)
@@ -180,13 +186,17 @@ def _derive_pop(p, dt):
 def _pop_arrays(p, dt, arrays):
     """TH (theta_k, theta~_k in age order, oldest first) and QA (exp(-dt/tau_j),
     q_j tau_j exp(-dt K / tau_j)) of every population."""
-    ks, taus, qs, _, _, _ = _pop_layout(p, dt)
+    ks, taus, qs, b0, _, _ = _pop_layout(p, dt, arrays.get("KS"))
+    # derive() wrote the lengths as first chosen; keep the built ones
+    arrays["I"][gif_pop.POP_I_PARAMS.index("len_kernel")] = ks
+    arrays["I"][gif_pop.POP_I_PARAMS.index("hist_start")] = b0
     th, qa = [], []
     for k, tau, q, n, dv in zip(ks, taus, qs, p["N"], p["delta_v"]):
         theta = adaptation_kernel(k - np.arange(k), tau, q, dt)
         th.append(np.stack([theta, dv * (1.0 - np.exp(-theta / dv)) / float(n)]))
         qa.append(np.stack([np.exp(-dt / tau), q * tau * np.exp(-dt * k / tau)]))
-    out = {"TH": np.ascontiguousarray(np.hstack(th)), "QA": np.ascontiguousarray(np.hstack(qa))}
+    out = {"TH": np.ascontiguousarray(np.hstack(th)), "QA": np.ascontiguousarray(np.hstack(qa)),
+           "KS": ks}
     for name, new, state in (("TH", out["TH"], "H"), ("QA", out["QA"], "G")):
         if state in arrays and arrays[state].shape[-1] != new.shape[1]:
             raise InvalidParameterValueError(
@@ -199,7 +209,8 @@ def _pop_arrays(p, dt, arrays):
 def _pop_state(p, dt, arrays):
     """All N neurons of a population start in its youngest bin (NEST's
     InitPopulations: the bin before ring index 0), the free pool empty."""
-    ks, _, _, b0, _, _ = _pop_layout(p, dt)
+    ks = arrays["KS"]
+    b0 = np.concatenate([[0], np.cumsum(ks)[:-1]]).astype(np.int64)
     hist = np.zeros((5, int(ks.sum())), np.float64)
     hist[0, b0 + ks - 1] = p["N"]
     hist[1, b0 + ks - 1] = p["N"]

@@ -155,3 +155,22 @@ def test_results_do_not_depend_on_the_number_of_threads():
                      cells.get_data().segments[0].spiketrains.multiplexed[1].magnitude])
         sim.end()
     assert all(np.array_equal(a, b) for a, b in zip(*runs))
+
+
+def test_parameters_change_between_runs_and_the_history_length_stays():
+    """As NEST fixes len_kernel at its first initialisation, a changed kernel
+    keeps the automatic history length chosen at build (also after reset)."""
+    pop = _meso(4, record=("v_t",), t=200.0)
+    block = sim.get_simulation()._backend.engine.layout.blocks[0]
+    k_built = block.arrays["KS"].copy()
+    pop.set(a_gamma=sim.Sequence([3.0]))
+    sim.run(200.0)
+    sim.reset()
+    sim.run(100.0)
+    assert np.array_equal(block.arrays["KS"], k_built)
+    assert block.arrays["H"].shape[1] == k_built.sum()
+    # the new jump is in the free neurons' threshold filter: q tau exp(-dt K / tau)
+    tau = CELL["tau_gamma"][0]
+    assert block.arrays["QA"][1, 0] == 3.0 * tau * np.exp(-DT * k_built[0] / tau)
+    assert len(pop.get_data().segments[1].filter(name="v_t")[0]) == 201
+    sim.end()
