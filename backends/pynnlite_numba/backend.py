@@ -35,7 +35,7 @@ class NumbaBackend(Backend):
     name = "numba"
     capabilities = Capabilities(
         cell_types={name: _CELLS[name].recordable for name in MODEL_KERNELS if name in _CELLS},
-        synapse_types=("StaticSynapse", "STDPMechanism", "TsodyksMarkramSynapse",
+        synapse_types=("StaticSynapse", "STDPMechanism", "TsodyksMarkramSynapse", "ClopathSynapse",
                        *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=("DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"),
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
@@ -121,7 +121,7 @@ class NumbaBackend(Backend):
         previous call (Projection.record_weights), sampled inside the loop."""
         return {proj: SignalChunk(indices=np.arange(values.shape[1]), t_start=t0,
                                   sampling_interval=iv, values=values)
-                for proj, (t0, iv, values) in self.engine.plastic.stdp.fetch_weights().items()}
+                for proj, (t0, iv, values) in self.engine.plastic.fetch_weights().items()}
 
     # -------------------------------------------------------------- neurons
     def set_parameters(self, population, name, indices, values):

@@ -34,6 +34,7 @@ import numpy as np
 from . import codegen
 from .connectivity import SynapseTable
 from .drive import DriveTable, split_network
+from .parrot_inputs import unit_weights
 from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
@@ -53,7 +54,9 @@ class Engine:
         self.drive = DriveTable(drive_projections, network, self.layout)
         plastic_projections, spiking = split_plastic(spiking)
         self.plastic = PlasticSynapses(plastic_projections, network, self.layout)
+        spiking, self.parrot_weights = unit_weights(spiking)
         self.synapses = SynapseTable(spiking, self.layout)
+        self.parrot_weights.table = self.synapses
         self.stimulus = Stimulus(network, self.layout)
         n = self.layout.n_total
         self.istim = np.zeros(n, np.float64)
@@ -168,6 +171,7 @@ class Engine:
         if self.drive.modified:
             self.drive.build()
         self.plastic.reset()
+        self.parrot_weights.reset()
         self.depth = self.max_delay + 1
         self.ring = np.zeros((self.depth, 2 * max(self.layout.n_total, 1)), np.float64)
         self.istim[:] = 0.0
@@ -196,13 +200,15 @@ class Engine:
         """The table (static CSR or PoissonGenerator drive) holding a projection."""
         if self.plastic.owns(projection):
             return self.plastic
+        if self.parrot_weights.owns(projection):
+            return self.parrot_weights
         return self.drive if self.drive.owns(projection) else self.synapses
 
     def run(self, n_steps):
         """Advance by n_steps steps (one compiled call, plus one per buffer growth)."""
         if self.initial_sample_due:
             self._sample_now(self.step)
-            self.plastic.stdp.sample_weights_now(self.step)
+            self.plastic.sample_weights_now(self.step)
             self.initial_sample_due = False
         if n_steps <= 0:
             return
@@ -210,7 +216,7 @@ class Engine:
         self._prepare_loop()
         s0, s_end = self.step, self.step + int(n_steps)
         self._prepare_signal_buffers(s0, s_end)
-        self.plastic.stdp.prepare_weight_buffers(s0, s_end)
+        self.plastic.prepare_weight_buffers(s0, s_end)
         s = s0
         while s < s_end:
             s = self._call_loop(s, s_end)
@@ -218,7 +224,7 @@ class Engine:
                 self._grow_spike_buffer()
         self.step = s_end
         self._collect_signal_buffers(s0)
-        self.plastic.stdp.collect_weight_buffers(s0)
+        self.plastic.collect_weight_buffers(s0)
 
     def _call_loop(self, s0, s_end):
         """The compiled loop from step s0 up to s_end; returns the step reached."""

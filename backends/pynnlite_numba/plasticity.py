@@ -29,7 +29,9 @@ from .layout import grid_times
 
 STDP = "STDPMechanism"
 TSODYKS = "TsodyksMarkramSynapse"
-PLASTIC_MODELS = (STDP, TSODYKS)
+#: ClopathSynapse: clopath.py (its store builds on _PlasticStore below)
+CLOPATH = "ClopathSynapse"
+PLASTIC_MODELS = (STDP, TSODYKS, CLOPATH)
 #: STDP parameters of the frontend, by component
 STDP_PARAMETERS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max", "mu_plus",
                    "mu_minus", "mu", "dendritic_delay_fraction")
@@ -535,18 +537,21 @@ class PlasticSynapses:
                               network.weight_recordings)
         self.tsodyks = TsodyksStore([p for p in specs if p.synapse_model == TSODYKS], network,
                                     layout)
+        from .clopath import ClopathStore
+        self.clopath = ClopathStore([p for p in specs if p.synapse_model == CLOPATH], network,
+                                    layout)
         self.dt = network.dt
         self._fresh = True             # the stores were just reset by their build
 
     @property
     def max_delay(self):
-        return max(self.stdp.max_delay, self.tsodyks.max_delay)
+        return max(self.stdp.max_delay, self.tsodyks.max_delay, self.clopath.max_delay)
 
     def owns(self, projection):
-        return self.stdp.owns(projection) or self.tsodyks.owns(projection)
+        return any(st.owns(projection) for st in (self.stdp, self.tsodyks, self.clopath))
 
     def store_of(self, projection):
-        return self.stdp if self.stdp.owns(projection) else self.tsodyks
+        return next(st for st in (self.stdp, self.tsodyks, self.clopath) if st.owns(projection))
 
     def get(self, projection, name):
         return self.store_of(projection).get(projection, name)
@@ -558,6 +563,7 @@ class PlasticSynapses:
         if not self._fresh:
             self.stdp.reset()
             self.tsodyks.reset()
+            self.clopath.reset()
         self._fresh = False
 
     def phases(self):
@@ -568,6 +574,9 @@ class PlasticSynapses:
         if self.tsodyks.groups:
             out.append(("pynnlite_numba.kernels.tsodyks", "tsodyks_phase",
                         len(self.tsodyks.arrays())))
+        if self.clopath.groups:
+            out.append(("pynnlite_numba.kernels.clopath", "clopath_phase",
+                        len(self.clopath.arrays())))
         return tuple(out)
 
     def arrays(self):
@@ -576,4 +585,26 @@ class PlasticSynapses:
             out += self.stdp.arrays()
         if self.tsodyks.groups:
             out += self.tsodyks.arrays()
+        if self.clopath.groups:
+            out += self.clopath.arrays()
         return out
+
+    # weight recording (STDP and Clopath synapses)
+    def _recording_stores(self):
+        return (self.stdp, self.clopath)
+
+    def sample_weights_now(self, step):
+        for st in self._recording_stores():
+            st.sample_weights_now(step)
+
+    def prepare_weight_buffers(self, s0, s_end):
+        for st in self._recording_stores():
+            st.prepare_weight_buffers(s0, s_end)
+
+    def collect_weight_buffers(self, s0):
+        for st in self._recording_stores():
+            st.collect_weight_buffers(s0)
+
+    def fetch_weights(self):
+        """{projection: (t_start ms, interval ms, samples x connections)}."""
+        return {**self.stdp.fetch_weights(), **self.clopath.fetch_weights()}

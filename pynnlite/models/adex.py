@@ -147,7 +147,8 @@ class EIF_psc_delta_clopath(StandardCellType):
         "tau_u_bar_bar": P(500.0, "ms", POSITIVE),
         "theta_plus": P(-45.3, "mV"),
         "theta_minus": P(-70.6, "mV"),
-        "A_LTP": P(8.0e-5, "dimensionless", ANY),
+        # >= 0: potentiation only raises weights (the engine sums pending entries)
+        "A_LTP": P(8.0e-5, "dimensionless", NON_NEGATIVE),
         "A_LTD": P(14.0e-5, "dimensionless", ANY),
         "A_LTD_const": P(1.0, "dimensionless", ANY),
         "u_ref_squared": P(60.0, "dimensionless", POSITIVE),
@@ -250,8 +251,20 @@ class ClopathSynapse(StandardSynapseType):
                 f"w_max={np.broadcast_to(w_max, bad.shape)[i]!r}", "w_min <= w_max",
                 "ClopathSynapse")
 
-    def weight_bounds(self, values):
-        return values["w_min"], values["w_max"]
+    def check_weights(self, weights, values):
+        """NEST's rule: w_min has the weight's sign (or is 0), w_max the weight's
+        sign and is not 0."""
+        from ..errors import InvalidWeightError
+        w = np.asarray(weights, float)
+        w_min = np.broadcast_to(np.asarray(values["w_min"], float), w.shape)
+        w_max = np.broadcast_to(np.asarray(values["w_max"], float), w.shape)
+        positive = w >= 0
+        bad = (positive != (w_min >= 0)) | (positive != (w_max > 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InvalidWeightError(
+                f"ClopathSynapse weight {w[i]!r} with w_min={w_min[i]!r}, w_max={w_max[i]!r}: "
+                "w_min and w_max must have the weight's sign (w_max != 0), as in NEST")
 
 
 ADEX_CELL_TYPES = (EIF_cond_exp_isfa_ista, EIF_cond_alpha_isfa_ista, EIF_psc_delta_clopath,
