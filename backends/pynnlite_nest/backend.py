@@ -40,12 +40,15 @@ from pynnlite.errors import (BackendError, NoModelAvailableError, NonExistentPar
                              RecordingError, SimulationStateError)
 from pynnlite.models.cells import STANDARD_CELL_TYPES
 from pynnlite.models.gif import GIF_CELL_TYPES
+from pynnlite.models.plasticity import PLASTICITY_COMPONENTS
 from pynnlite.models.poisson_generator import PoissonGenerator
+from pynnlite.recording import SignalChunk
 
 from .connections import Connections
 from .drive import GeneratorPopulation
 from .kernel import Grid, lcm_steps, nest_module, nest_seed, set_quiet
 from .node_status import assign, copy_parameters, set_status
+from .plasticity import Plasticity
 from .recorders import Recorders, node_values
 from .stimuli import Electrode, SourcePopulation
 from .translations import CELLS, ELECTRODES, SOURCES, SYNAPSES
@@ -75,9 +78,11 @@ class NestBackend(Backend):
     name = "nest"
     capabilities = Capabilities(
         cell_types={name: _RECORDABLE[name] for name in (*CELLS, *SOURCES, "PoissonGenerator")},
-        synapse_types=tuple(SYNAPSES),
+        synapse_types=(*SYNAPSES, "STDPMechanism", "TsodyksMarkramSynapse",
+                       *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=tuple(ELECTRODES),
-        features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs"),
+        features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
+                  "weight_recording"),
     )
 
     def __init__(self, **options):
@@ -95,7 +100,8 @@ class NestBackend(Backend):
         self.network = network
         self.grid = grid = Grid(network.dt)
         self._pops = {p.index: p for p in network.populations}
-        has_signals = any(r.variable != "spikes" for r in network.recordings)
+        has_signals = (any(r.variable != "spikes" for r in network.recordings)
+                       or bool(network.weight_recordings))
         # a multimeter connected with delay dt lags by one step only (see recorders)
         self.delay_steps = 1 if has_signals else max(1, int(grid.steps(network.min_delay)))
         delay_ms = float(grid.ms(self.delay_steps))
@@ -116,6 +122,7 @@ class NestBackend(Backend):
         self._now = 0
         self._start_segment(lead_in)
         self.connections.map(self._nodes_of)
+        self.plasticity.start_recording(self.connections, self._t0)
 
     def _create(self, network, delay_ms):
         nest = self.nest
@@ -134,10 +141,13 @@ class NestBackend(Backend):
                 src = kind(nest, pop)
                 src.connect(nest, delay_ms)
                 self.sources[pop.index] = src
+        self.plasticity = Plasticity(nest, network, None, network.weight_recordings)
+        self.plasticity.set_tau_minus(self._nodes_of)
         self.connections = Connections(
             nest, network, ids_of=lambda i: self._nodes_of(i)[0].global_id,
             conductance_of=lambda i: self._pops[i].model in CELLS and CELLS[
-                self._pops[i].model].conductance_based, grid=self.grid)
+                self._pops[i].model].conductance_based, grid=self.grid,
+            plasticity=self.plasticity)
         self.connections.connect()
         self.electrodes = []
         for spec in network.current_sources:
@@ -215,6 +225,7 @@ class NestBackend(Backend):
         self._check_owner()
         if self._initial_sample_due:
             self.recorders.initial_samples(lambda pop: self._pops[pop].initial_values)
+            self.plasticity.initial_samples(self.connections)
             self._initial_sample_due = False
         n_steps = int(n_steps)
         if n_steps > 0:
@@ -224,6 +235,8 @@ class NestBackend(Backend):
                 self._reraise(exc, "simulating")
             self._now += n_steps
         self.recorders.collect(self._t0, self._now)
+        # the spikes of the last step reach their synapses in the next Simulate
+        self.plasticity.collect(self._now - self._t0 - 1)
 
     def reset(self):
         """Back to t = 0 with the spec's initial values (emulated, see the module
@@ -235,6 +248,8 @@ class NestBackend(Backend):
         flush = max(max_delay + 2 * self.delay_steps + _QUIET_STEPS, max(refractory, default=0) + 2,
                     self.delay_steps + 1)
         self._start_segment(self._aligned(self._now + flush))
+        self.plasticity.restart(self.connections, self._nodes_of)
+        self.plasticity.start_recording(self.connections, self._t0)
 
     def end(self):
         """Release NEST's network (the kernel is reset)."""
@@ -250,6 +265,14 @@ class NestBackend(Backend):
         """{population index: RecordedChunk} recorded since the previous call."""
         self._check_owner()
         return self.recorders.fetch()
+
+    def fetch_weights(self):
+        """{projection spec index: SignalChunk} of the weights sampled since the
+        previous call, from NEST's weight_recorder (see pynnlite_nest.plasticity)."""
+        self._check_owner()
+        return {index: SignalChunk(indices=np.arange(values.shape[1]), t_start=t0,
+                                   sampling_interval=iv, values=values)
+                for index, (t0, iv, values) in self.plasticity.fetch(self.grid.dt).items()}
 
     # ---------------------------------------------------------- connections
 

@@ -46,7 +46,7 @@ class _Group:
 class Connections:
     """Every projection of a network on NEST."""
 
-    def __init__(self, nest, network, ids_of, conductance_of, grid):
+    def __init__(self, nest, network, ids_of, conductance_of, grid, plasticity=None):
         """ids_of(pop index) -> first NEST id of the nodes that send/receive
         spikes; conductance_of(pop index) -> bool."""
         self.nest = nest
@@ -59,6 +59,7 @@ class Connections:
         models = {p.index: p.model for p in network.populations}
         self.sign = {p.index: weight_sign(conductance_of(p.post), p.receptor_type)
                      * WEIGHT_FACTOR.get(models[p.post], 1.0) for p in network.projections}
+        self.plasticity = plasticity   # plasticity.Plasticity: the plastic projections
         self._groups = {}
         self._where = {}          # spec index -> (group, positions in the group's collection)
         self._written = {}        # spec index -> {name: (nest values, pynnlite values)}
@@ -66,26 +67,36 @@ class Connections:
     def connect(self):
         nest = self.nest
         for prj in self.network.projections:
-            if prj.synapse_model not in SYNAPSES:
+            plastic = self.plasticity is not None and self.plasticity.owns(prj.index)
+            if prj.synapse_model not in SYNAPSES and not plastic:
                 raise BackendError(f"the NEST backend has no synapse type {prj.synapse_model}")
             if not prj.size:
                 continue
             w_nest = np.asarray(prj.weights, np.float64) * (TO_NEST * self.sign[prj.index])
+            if plastic:
+                # NEST's weight bound carries the sign of NEST's (inhibitory: negative) weights
+                bound = (-1.0 if prj.receptor_type == "inhibitory" else 1.0) * TO_NEST * abs(
+                    self.sign[prj.index])
+                model, extra = self.plasticity.syn_spec(prj, bound)
+            else:
+                model, extra = SYNAPSES[prj.synapse_model], {}
             nest.Connect(self._ids_of(prj.pre) + np.asarray(prj.pre_indices, np.int64),
                          self._ids_of(prj.post) + np.asarray(prj.post_indices, np.int64),
                          "one_to_one",
-                         {"synapse_model": SYNAPSES[prj.synapse_model], "weight": w_nest,
-                          "delay": np.asarray(prj.delays, np.float64)})
+                         {"synapse_model": model, "weight": w_nest,
+                          "delay": np.asarray(prj.delays, np.float64), **extra})
             self._written[prj.index] = {"weight": (w_nest, np.asarray(prj.weights, np.float64)),
                                         "delay": (None, np.asarray(prj.delays, np.float64))}
-            self._groups.setdefault((prj.pre, prj.post), _Group((prj.pre, prj.post))).specs.append(prj)
+            key = (prj.pre, prj.post, model)
+            self._groups.setdefault(key, _Group(key)).specs.append(prj)
 
     def map(self, nodes_of):
         """Pair NEST's connections with spec entries (after the first Simulate)."""
         nest = self.nest
-        for (pre, post), group in self._groups.items():
+        self._nodes_of_post = nodes_of
+        for (pre, post, model), group in self._groups.items():
             conns = nest.GetConnections(source=nodes_of(pre), target=nodes_of(post),
-                                        synapse_model="static_synapse")
+                                        synapse_model=model)
             data = collection_get(conns, ["source", "target", "weight", "delay"])
             src = np.atleast_1d(np.asarray(data["source"], np.int64))
             tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
@@ -134,14 +145,21 @@ class Connections:
     # ------------------------------------------------------------ get / set
 
     def _check(self, index, name):
-        if name not in ("weight", "delay"):
-            raise NonExistentParameterError(name, self.projections[index].synapse_model,
-                                            ("weight", "delay"))
+        names = ("weight", "delay", *self.projections[index].synapse_parameters)
+        if name not in names:
+            raise NonExistentParameterError(name, self.projections[index].synapse_model, names)
+
+    def _plastic_parameter(self, index, name):
+        """A plasticity parameter (not weight or delay) of a plastic projection."""
+        return name not in ("weight", "delay") and self.plasticity is not None \
+            and self.plasticity.owns(index)
 
     def get(self, index, name):
         """Current values of 'weight' (nA or uS) or 'delay' (ms), in spec order;
         NaN for connections held by another MPI process."""
         self._check(index, name)
+        if self._plastic_parameter(index, name):
+            return self.plasticity.get(index, name)
         prj = self.projections[index]
         if not prj.size:
             return np.zeros(0)
@@ -162,6 +180,8 @@ class Connections:
     def set(self, index, name, values):
         """Overwrite 'weight' or 'delay' of one projection (values in spec order)."""
         self._check(index, name)
+        if self._plastic_parameter(index, name):
+            return self.plasticity.set(index, name, values, self, self._nodes_of_post)
         prj = self.projections[index]
         if not prj.size:
             return

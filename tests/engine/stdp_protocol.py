@@ -82,25 +82,30 @@ def trains(seed, delay, lag):
 
 
 def build(seed, delay, lag, rules=RULES, receptor="excitatory"):
-    """The protocol network (after setup()): returns (projections by label, post
-    population, pre trains, initial weights by label)."""
+    """The protocol network (after setup()): returns (projections by label,
+    postsynaptic population by label, pre trains, initial weights by label).
+    Rules with different tau_minus target different (identically driven)
+    postsynaptic populations, since NEST keeps tau_minus on the neuron."""
     triggers, pres = trains(seed, delay, lag)
     trig = sim.Population(N_PAIRS, sim.SpikeSourceArray(spike_times=triggers))
     pre = sim.Population(N_PAIRS, sim.SpikeSourceArray(spike_times=pres))
-    post = sim.Population(N_PAIRS, sim.IF_curr_exp(**POST))
-    post.record("spikes")
-    sim.Projection(trig, post, sim.OneToOneConnector(),
-                   sim.StaticSynapse(weight=TRIGGER_WEIGHT, delay=DT))
+    posts = {}
+    for tm in sorted({r[5] for r in rules}):
+        posts[tm] = sim.Population(N_PAIRS, sim.IF_curr_exp(**POST), label=f"post_tm{tm:g}")
+        posts[tm].record("spikes")
+        sim.Projection(trig, posts[tm], sim.OneToOneConnector(),
+                       sim.StaticSynapse(weight=TRIGGER_WEIGHT, delay=DT))
     rng = np.random.default_rng(seed + 1)
     sign = -1.0 if receptor == "inhibitory" else 1.0
-    projections, w0 = {}, {}
+    projections, w0, post = {}, {}, {}
     for label, wd, a_plus, a_minus, tp, tm in rules:
+        post[label] = posts[tm]
         w0[label] = sign * rng.uniform(0.01, 0.05, N_PAIRS)
         syn = sim.STDPMechanism(
             timing_dependence=sim.SpikePairRule(tau_plus=tp, tau_minus=tm, A_plus=a_plus,
                                                 A_minus=a_minus),
             weight_dependence=wd(), weight=w0[label], delay=delay)
-        prj = sim.Projection(pre, post, sim.OneToOneConnector(), syn, receptor_type=receptor,
+        prj = sim.Projection(pre, post[label], sim.OneToOneConnector(), syn, receptor_type=receptor,
                              label=label)
         prj.record_weights(DT)
         projections[label] = prj
@@ -127,3 +132,8 @@ def weights_at_pre_spikes(prj, pair, pre_times):
     col = int(np.flatnonzero(sig.array_annotations["connection_index"] == pair)[0])
     steps = np.round(np.asarray(pre_times) / DT).astype(np.int64)
     return sig.magnitude[steps, col]
+
+
+def post_trains(post, label):
+    """Recorded spike times of the postsynaptic cells of one rule, per pair."""
+    return [st.magnitude for st in post[label].get_data().segments[0].spiketrains]

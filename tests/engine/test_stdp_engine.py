@@ -28,10 +28,10 @@ def lag():
 
 
 def _check_against_reference(projections, post, pres, w0, delay):
-    post_trains = [np.asarray(st.magnitude) for st in post.get_data().segments[0].spiketrains]
     n_checked, coincident = 0, 0
     for label, wd, a_plus, a_minus, tp, tm in proto.RULES:
         rule = proto.reference_rule(label, a_plus, a_minus, tp, tm, wd())
+        post_trains = proto.post_trains(post, label)
         for pair in range(proto.N_PAIRS):
             expected = weights_after_pre_spikes(list(pres[pair]), list(post_trains[pair]),
                                                 delay, rule, w0[label][pair])
@@ -73,8 +73,8 @@ def test_inhibitory_and_lower_bound(lag):
         projections, post, pres, w0 = proto.build(seed=5, delay=1.0, lag=lag, rules=(rule,),
                                                   receptor=receptor)
         sim.run(proto.T_STOP)
-        post_trains = [st.magnitude for st in post.get_data().segments[0].spiketrains]
         label, wd, a_plus, a_minus, tp, tm = rule
+        post_trains = proto.post_trains(post, label)
         ref = proto.reference_rule("multiplicative" if label == "mult_inh" else "additive",
                                    a_plus, a_minus, tp, tm, wd())
         sign = -1.0 if receptor == "inhibitory" else 1.0
