@@ -6,6 +6,7 @@ edges (Connect, plus Prepare, where NEST finishes its connection tables),
 presimulation and simulation; resident memory after each phase.
 
 Usage: python hpc_nest.py [--threads N] [--scale S] [--simtime MS] [--presimtime MS] [--seed S]
+                          [--static]
 """
 import argparse
 import time
@@ -16,7 +17,7 @@ from common import report
 from seeds import HPC as P, hpc_benchmark
 
 
-def run(scale=1.0, simtime=None, presimtime=None, seed=None, threads=1):
+def run(scale=1.0, simtime=None, presimtime=None, seed=None, threads=1, plastic=True):
     """Build and run the seed network on NEST; return timings, memory, counts
     and the rate of the recorded neurons."""
     simtime = P["simtime"] if simtime is None else simtime
@@ -59,7 +60,7 @@ def run(scale=1.0, simtime=None, presimtime=None, seed=None, threads=1):
         return {"rule": "fixed_indegree", "indegree": n, "allow_autapses": False,
                 "allow_multapses": True}
 
-    nest.Connect(E, E, indegree(CE), "stdp_pl_synapse_hom_hpc")
+    nest.Connect(E, E, indegree(CE), "stdp_pl_synapse_hom_hpc" if plastic else "syn_ex")
     nest.Connect(I, E, indegree(CI), "syn_in")
     nest.Connect(E, I, indegree(CE), "syn_ex")
     nest.Connect(I, I, indegree(CI), "syn_in")
@@ -82,7 +83,7 @@ def run(scale=1.0, simtime=None, presimtime=None, seed=None, threads=1):
     all_spikes = recorder.n_events
     rate_sim = (all_spikes - presim_spikes) / (n_rec * simtime / 1000.0)
     N = NE + NI
-    return dict(engine="nest", case="HPC benchmark", threads=threads, scale=scale,
+    return dict(engine="nest", case="HPC benchmark", threads=threads, scale=scale, plastic=plastic,
                 build_s=build_nodes + build_edges, build_nodes_s=build_nodes,
                 build_edges_s=build_edges, compile_s=0.0, presimulate_s=presim,
                 simulate_s=simulate, n_neurons=N, n_synapses=(CE + CI) * N,
@@ -99,8 +100,10 @@ def main():
     parser.add_argument("--simtime", type=float, default=None)
     parser.add_argument("--presimtime", type=float, default=None)
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--static", action="store_true", help="static E->E synapses")
     args = parser.parse_args()
-    report(**run(args.scale, args.simtime, args.presimtime, args.seed, args.threads))
+    report(**run(args.scale, args.simtime, args.presimtime, args.seed, args.threads,
+                 not args.static))
 
 
 if __name__ == "__main__":
