@@ -41,11 +41,14 @@ def test_build_too_big_is_refused_before_the_backend_allocates(monkeypatch):
 
 @pytest.mark.slow
 def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses():
+    # The estimate covers the network, not compiling the engine's loop (a first
+    # run with a cold numba cache needs ~300 MB more for LLVM): a small run of
+    # the same network compiles the loop into the cache first.
     script = textwrap.dedent("""
-        import resource
+        import resource, sys
         import pynnlite as sim
         sim.setup(timestep=0.1)
-        cells = sim.Population(100000, sim.IF_curr_exp())
+        cells = sim.Population(int(sys.argv[1]), sim.IF_curr_exp())
         sim.Projection(cells, cells, sim.FixedNumberPreConnector(100),
                        sim.StaticSynapse(weight=0.01, delay=1.0))
         cells.record("spikes")
@@ -54,6 +57,8 @@ def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(estimate, peak)
     """)
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    subprocess.run([sys.executable, "-c", script, "1000"], capture_output=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script, "100000"], capture_output=True, text=True,
+                         check=True)
     estimate, peak = map(int, out.stdout.split())
     assert 1 / 1.2 <= peak / estimate <= 1.2, (estimate, peak)
