@@ -330,6 +330,9 @@ class StdpStore(_PlasticStore):
             trows.append(tptr)
             trow0 += len(tptr)
         self.trow_ptr = np.concatenate(trows) if trows else np.zeros(1, np.int64)
+        # scratch for one transposed row (the largest in-degree of any group)
+        longest = max([int(np.diff(t).max()) for t in trows if len(t) > 1], default=0)
+        self.kbuf = np.zeros(max(longest, 1), np.float64)
 
     def reset(self):
         """Weights and parameters from the spec, traces and spike history cleared."""
@@ -344,7 +347,7 @@ class StdpStore(_PlasticStore):
 
     def arrays(self):
         return (self.gi, self.gf, self.kseg, self.kdecay, self.kp, self.km, self.row_ptr,
-                self.trow_ptr, self.post, self.w, self.tpos, self.hist_idx, self.hist_mult,
+                self.trow_ptr, self.post, self.w, self.tpos, self.kbuf, self.hist_idx, self.hist_mult,
                 self.hist_n, self.wr_tab, self.wr_pos, self.wr_sign, self.wr_out)
 
     @property

@@ -79,7 +79,7 @@ def depress(w, k, kind, a_minus, w_min, w_max, mu_minus):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg, kdecay, kp, km,
-               row_ptr, trow_ptr, post, w, tpos, hist_idx, hist_mult, hist_n,
+               row_ptr, trow_ptr, post, w, tpos, kbuf, hist_idx, hist_mult, hist_n,
                wr_tab, wr_pos, wr_sign, wr_out):
     H = hist_n.shape[0]
     hs = s % H
@@ -114,27 +114,40 @@ def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg,
                 continue
             m = hist_mult[src, j]
             pre = 0
-            for k in range(trow_ptr[trow0 + q], trow_ptr[trow0 + q + 1]):
+            k0, k1 = trow_ptr[trow0 + q], trow_ptr[trow0 + q + 1]
+            # pass 1 (sequential): K+ of each incoming synapse's presynaptic neuron
+            for k in range(k0, k1):
                 pos = tpos[syn0 + k]
-                # the row holding pos: rows are increasing along the transposed row
+                # the row holding pos: rows increase along the transposed row, so
+                # search forward from the previous one (galloping, then bisection)
                 if row_ptr[row0 + pre + 1] <= pos:
-                    pre += 1
-                    if row_ptr[row0 + pre + 1] <= pos:
-                        lo, hi = pre + 1, npre - 1
-                        while lo < hi:
-                            mid = (lo + hi) // 2
-                            if row_ptr[row0 + mid + 1] <= pos:
-                                lo = mid + 1
-                            else:
-                                hi = mid
-                        pre = lo
-                kk = kp[kp0 + pre]
-                if kk == 0.0:
-                    continue
-                wv = w[syn0 + pos]
-                for _ in range(m):
-                    wv = facilitate(wv, kk, kind, a_plus, w_min, w_max, mu_plus)
-                w[syn0 + pos] = wv
+                    lo = pre + 1
+                    hi = lo
+                    step = 1
+                    while row_ptr[row0 + hi + 1] <= pos:
+                        lo = hi + 1
+                        hi += step
+                        step *= 2
+                        if hi > npre - 1:
+                            hi = npre - 1
+                    while lo < hi:
+                        mid = (lo + hi) >> 1
+                        if row_ptr[row0 + mid + 1] <= pos:
+                            lo = mid + 1
+                        else:
+                            hi = mid
+                    pre = lo
+                kbuf[k - k0] = kp[kp0 + pre]
+            # pass 2: the weights, scattered in memory; independent iterations let
+            # the processor overlap their cache misses
+            for k in range(k0, k1):
+                kk = kbuf[k - k0]
+                if kk != 0.0:
+                    pos = syn0 + tpos[syn0 + k]
+                    wv = w[pos]
+                    for _ in range(m):
+                        wv = facilitate(wv, kk, kind, a_plus, w_min, w_max, mu_plus)
+                    w[pos] = wv
     # 3. depression and transmission of this step's presynaptic spikes
     for g in range(gi.shape[0]):
         pre0, npre = gi[g, G_PRE0], gi[g, G_NPRE]
