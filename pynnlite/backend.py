@@ -24,6 +24,8 @@ class Capabilities:
     """What a backend implements, used for early errors and the README table.
 
     cell_types maps a model name to the tuple of variables it can record.
+    connectors_native names the connectors whose rule the backend draws itself
+    when a connector is made with native=True (see pynnlite.connectors).
     """
     cell_types: dict
     synapse_types: tuple
@@ -63,6 +65,19 @@ class Backend(ABC):
     @abstractmethod
     def set_connection_values(self, projection, name, values):
         """Overwrite a connection attribute (array in the spec's order)."""
+
+    def get_connections(self, projection):
+        """(pre, post): the population-local indices of the connections of one
+        ProjectionSpec, in the order of get_connection_values. For a spec with a
+        native_rule these are the connections the backend drew at build."""
+        raise NotImplementedError(f"the '{self.name}' backend does not report its connections")
+
+    @classmethod
+    def check_native_rule(cls, rule, what):
+        """Raise a pynnlite error if this backend cannot build ``rule`` (a
+        ProjectionSpec.native_rule) of a connector it lists in
+        Capabilities.connectors_native; ``what`` names the projection. Called
+        when the Projection is created. The default accepts every rule."""
 
     @abstractmethod
     def set_parameters(self, population, name, indices, values):

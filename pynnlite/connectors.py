@@ -22,6 +22,17 @@ BLOCK_SIZE, a fixed constant.
 A *self-connection* is one where the pre and post cells have the same global
 id, so views and assemblies of one population are treated like PyNN treats a
 population projecting onto itself.
+
+Native rules: AllToAll, OneToOne, FixedProbability, FixedNumberPre,
+FixedNumberPost and FixedTotalNumber accept ``native=True``. On a backend that
+lists the connector in its ``Capabilities.connectors_native`` (NEST), the
+Projection then does not generate the connections: it hands the backend the
+rule (:meth:`Connector.native_rule`, in NEST's vocabulary), and the backend
+draws them with its own generator when the network is built, for networks too
+large to generate in one process. Such connections depend on the backend's
+seed (NEST: rng_seed and the number of virtual processes), not on `rng`, and
+differ from the frontend's draw. On a backend without the rule (numba) the
+frontend generates them exactly as with ``native=False``.
 """
 from dataclasses import dataclass, field
 
@@ -287,6 +298,8 @@ class Connector:
     """
 
     parameter_names = ()
+    #: True when the backend should draw the connections itself (see the module docstring)
+    native = False
 
     def __init__(self, safe=True, callback=None):
         if callback is not None and not callable(callback):
@@ -300,6 +313,21 @@ class Connector:
         """The expected number of connections for these sizes, or None when it
         cannot be known before connecting (used for the memory estimate)."""
         return None
+
+    def native_rule(self):
+        """The rule a backend can build itself, as a dict in NEST's vocabulary
+        ({'rule': 'fixed_indegree', 'indegree': 10, 'allow_autapses': True,
+        'allow_multapses': False}, ...), or None when this connector has no
+        native form."""
+        return None
+
+    def _init_native(self, native):
+        self.native = _check_flag(native, "native", type(self).__name__)
+        if self.native and getattr(self, "allow_self_connections", True) == "NoMutual":
+            raise InvalidParameterValueError(
+                "allow_self_connections", "NoMutual",
+                "True or False with native=True (native rules have no 'NoMutual')",
+                model=type(self).__name__)
 
     def connect(self, context):
         """Return the :class:`Connections` this connector makes for the
@@ -432,6 +460,10 @@ class AllToAllConnector(_SelfConnectionMixin, Connector):
         to other neurons. 'NoMutual' keeps, of each pair (i, j) and (j, i),
         only the one whose pre id is greater.
 
+    `native`:
+        if True, a backend that can (NEST: 'all_to_all') connects the cells
+        itself (see the module docstring); 'NoMutual' is then not allowed.
+
     Order: by post, then pre.
     """
 
@@ -440,9 +472,14 @@ class AllToAllConnector(_SelfConnectionMixin, Connector):
     def expected_size(self, n_pre, n_post):
         return n_pre * n_post
 
-    def __init__(self, allow_self_connections=True, safe=True, callback=None):
+    def __init__(self, allow_self_connections=True, safe=True, callback=None, native=False):
         Connector.__init__(self, safe, callback)
         self._init_self(allow_self_connections, None)
+        self._init_native(native)
+
+    def native_rule(self):
+        return {"rule": "all_to_all", "allow_autapses": self.allow_self_connections,
+                "allow_multapses": False}
 
     def _connect(self, context):
         n_pre, n_post = context.n_pre, context.n_post
@@ -467,11 +504,22 @@ class OneToOneConnector(Connector):
     cell *i* in the presynaptic population to cell *i* in the postsynaptic
     population for all *i*.
 
+    `native`:
+        if True, a backend that can (NEST: 'one_to_one') connects the cells
+        itself (see the module docstring).
+
     Order: by post (= pre).
     """
 
+    def __init__(self, safe=True, callback=None, native=False):
+        Connector.__init__(self, safe, callback)
+        self._init_native(native)
+
     def expected_size(self, n_pre, n_post):
         return n_pre
+
+    def native_rule(self):
+        return {"rule": "one_to_one", "allow_autapses": True, "allow_multapses": False}
 
     def _connect(self, context):
         if context.n_pre != context.n_post:
@@ -688,6 +736,11 @@ class FixedProbabilityConnector(_SelfConnectionMixin, Connector):
         a NumpyRNG used to decide which connections exist (the projection's
         generator if None).
 
+    `native`:
+        if True, a backend that can (NEST: 'pairwise_bernoulli') draws the
+        connections itself with its own generator, not `rng` (see the module
+        docstring); 'NoMutual' is then not allowed.
+
     Cost is proportional to the number of connections: gaps between
     successive connections in the flattened (post, pre) matrix are drawn from
     a geometric distribution. Order: by post, then pre.
@@ -698,8 +751,12 @@ class FixedProbabilityConnector(_SelfConnectionMixin, Connector):
     def expected_size(self, n_pre, n_post):
         return int(np.ceil(self.p_connect * n_pre * n_post))
 
+    def native_rule(self):
+        return {"rule": "pairwise_bernoulli", "p": self.p_connect,
+                "allow_autapses": self.allow_self_connections, "allow_multapses": False}
+
     def __init__(self, p_connect, allow_self_connections=True, rng=None, safe=True,
-                 callback=None):
+                 callback=None, native=False):
         Connector.__init__(self, safe, callback)
         if isinstance(p_connect, bool) or not isinstance(p_connect, (int, float, np.number)) \
                 or not 0 <= p_connect <= 1:
@@ -707,6 +764,7 @@ class FixedProbabilityConnector(_SelfConnectionMixin, Connector):
                                              model="FixedProbabilityConnector")
         self.p_connect = float(p_connect)
         self._init_self(allow_self_connections, rng)
+        self._init_native(native)
 
     def _connect(self, context):
         gen = self._generator(context)
@@ -735,6 +793,9 @@ class FixedTotalNumberConnector(_SelfConnectionMixin, Connector):
         (multapses); if False, the `n` pairs are distinct and `n` larger than
         the number of allowed pairs raises ConnectionError.
     `allow_self_connections`, `rng`: as for FixedProbabilityConnector.
+    `native`:
+        if True, a backend that can (NEST: 'fixed_total_number') draws the
+        connections itself (see the module docstring).
 
     Order: by post, then pre.
     """
@@ -745,12 +806,18 @@ class FixedTotalNumberConnector(_SelfConnectionMixin, Connector):
         return None if isinstance(self.n, RandomDistribution) else int(self.n)
 
     def __init__(self, n, allow_self_connections=True, with_replacement=True, rng=None,
-                 safe=True, callback=None):
+                 safe=True, callback=None, native=False):
         Connector.__init__(self, safe, callback)
         self.n = _check_int(n, "n", "FixedTotalNumberConnector")
         self.with_replacement = _check_flag(with_replacement, "with_replacement",
                                             "FixedTotalNumberConnector")
         self._init_self(allow_self_connections, rng, allow_no_mutual=False)
+        self._init_native(native)
+
+    def native_rule(self):
+        return {"rule": "fixed_total_number", "N": self.n,
+                "allow_autapses": self.allow_self_connections,
+                "allow_multapses": self.with_replacement}
 
     def _connect(self, context):
         gen = self._generator(context)
@@ -765,8 +832,11 @@ class FixedTotalNumberConnector(_SelfConnectionMixin, Connector):
 class _FixedNumberConnector(_SelfConnectionMixin, Connector):
     parameter_names = ("allow_self_connections", "n", "with_replacement")
 
+    #: the NEST rule and its count parameter
+    _native_names = None
+
     def __init__(self, n, allow_self_connections=True, with_replacement=False, rng=None,
-                 safe=True, callback=None):
+                 safe=True, callback=None, native=False):
         Connector.__init__(self, safe, callback)
         if not isinstance(n, RandomDistribution):
             n = _check_int(n, "n", type(self).__name__)
@@ -774,6 +844,16 @@ class _FixedNumberConnector(_SelfConnectionMixin, Connector):
         self.with_replacement = _check_flag(with_replacement, "with_replacement",
                                             type(self).__name__)
         self._init_self(allow_self_connections, rng, allow_no_mutual=False)
+        self._init_native(native)
+        if self.native and isinstance(n, RandomDistribution):
+            raise InvalidParameterValueError(
+                "n", n, "an integer with native=True (native rules take one fixed count)",
+                model=type(self).__name__)
+
+    def native_rule(self):
+        rule, count = self._native_names
+        return {"rule": rule, count: self.n, "allow_autapses": self.allow_self_connections,
+                "allow_multapses": self.with_replacement}
 
     def _counts(self, size):
         if not isinstance(self.n, RandomDistribution):
@@ -814,9 +894,15 @@ class FixedNumberPreConnector(_FixedNumberConnector):
         whether a neuron may connect to itself.
     `rng`:
         a NumpyRNG (the projection's generator if None).
+    `native`:
+        if True, a backend that can (NEST: 'fixed_indegree') draws the
+        connections itself with its own generator, not `rng` (see the module
+        docstring); `n` must then be an integer.
 
     Order: by post, then pre.
     """
+
+    _native_names = ("fixed_indegree", "indegree")
 
     def expected_size(self, n_pre, n_post):
         return None if isinstance(self.n, RandomDistribution) else int(self.n) * n_post
@@ -830,11 +916,13 @@ class FixedNumberPostConnector(_FixedNumberConnector):
     """
     Each presynaptic neuron is connected to exactly `n` postsynaptic neurons
     chosen at random. Arguments as for :class:`FixedNumberPreConnector`, with
-    the roles of pre and post exchanged.
+    the roles of pre and post exchanged (native rule: NEST's 'fixed_outdegree').
 
     Order: by post, then pre (the draws are made per presynaptic neuron,
     then sorted).
     """
+
+    _native_names = ("fixed_outdegree", "outdegree")
 
     def expected_size(self, n_pre, n_post):
         return None if isinstance(self.n, RandomDistribution) else int(self.n) * n_pre

@@ -51,9 +51,24 @@ class ProjectionSpec:
     #: {'timing_dependence': 'SpikePairRule', 'weight_dependence':
     #: 'MultiplicativeWeightDependence', 'voltage_dependence': None}; {} otherwise
     synapse_components: dict = field(default_factory=dict)
+    #: None, or a connection rule the backend draws itself (a connector made
+    #: with native=True, on a backend listing it in Capabilities.connectors_native).
+    #: Then pre_indices, post_indices, weights and delays are empty, and the dict
+    #: holds, in NEST's vocabulary: 'rule' ('all_to_all', 'one_to_one',
+    #: 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree',
+    #: 'fixed_total_number'), its parameter ('p', 'indegree', 'outdegree' or 'N'),
+    #: 'allow_autapses', 'allow_multapses'; 'pre_cells' / 'post_cells' (the
+    #: population-local indices taking part, in the projection's order; None for
+    #: the whole population); 'weight' and 'delay', each a number or
+    #: {'distribution': name, 'parameters': {...}} as pynnlite.random names them;
+    #: 'delay_range' (lowest, highest possible delay, ms, on the grid). The
+    #: backend reports the connections it made with Backend.get_connections.
+    native_rule: dict | None = None
 
     @property
     def size(self):
+        """Number of connections in the arrays (0 for a native rule before the
+        backend has drawn it; see Backend.get_connections)."""
         return len(self.pre_indices)
 
 

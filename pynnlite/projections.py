@@ -1,7 +1,8 @@
 """Projection: the connections between two groups of cells, held as arrays.
 
 The connector runs when the Projection is created, in the frontend, so every
-backend receives the identical list of connections for the same seed. Weights
+backend receives the identical list of connections for the same seed (unless
+the connector is native and the backend draws it: see pynnlite.native_rules). Weights
 and delays are evaluated per connection in the order the connector returns its
 connections (its docstring states that order). After the network is built,
 weights and delays live in the backend; get() and set() go through it.
@@ -12,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from . import memory
+from . import memory, native_rules
 from .connectors import ConnectionContext
 from .errors import (ConnectionError, InvalidDimensionsError, InvalidModelError,
                      InvalidParameterValueError, InvalidWeightError, NonExistentParameterError,
@@ -62,6 +63,23 @@ class Projection:
         for celltype in self._post_celltypes():
             self.synapse_type.check_target(celltype, self.receptor_type)
         self._check_static_source()
+        self.label = label or f"{self.pre.label}→{self.post.label}"
+        self._native = native_rules.rule_for(self, f"Projection '{self.label}'") \
+            if native_rules.uses_native(connector, sim) else None
+        if self._native is None:
+            self._generate(connector, space)
+        else:
+            # drawn by the backend at build; fetched from it on first use
+            self._conns, self._values = None, {"weight": None, "delay": None}
+        self._spec_map = []     # [(spec index, selection of this projection's connections)]
+        self._user_set = set()  # attributes changed by set(): re-applied after reset()
+        self._weight_recording = None   # pynnlite.weight_recording.WeightRecording
+        sim._register_projection(self)
+
+    def _generate(self, connector, space):
+        """Run the connector and evaluate weights, delays and other attributes
+        per connection."""
+        sim = self._simulation
         expected = connector.expected_size(self.pre.size, self.post.size)
         if expected is not None:
             values = {**self.synapse_type.default_parameters(), **self.synapse_type.parameter_values}
@@ -93,11 +111,19 @@ class Projection:
         self._values["delay"] = self._checked_delays(self._values["delay"])
         self.synapse_type.validate(self._values)
         self._check_weights(self._values["weight"])
-        self.label = label or f"{self.pre.label}→{self.post.label}"
-        self._spec_map = []     # [(spec index, selection of this projection's connections)]
-        self._user_set = set()  # attributes changed by set(): re-applied after reset()
-        self._weight_recording = None   # pynnlite.weight_recording.WeightRecording
-        sim._register_projection(self)
+
+    @property
+    def _connections(self):
+        """The connections (a connectors.Connections); for a native rule, those
+        the backend drew, fetched once after build."""
+        if self._conns is None:
+            self._conns, values = native_rules.drawn_connections(self)
+            self._values.update(values)
+        return self._conns
+
+    @_connections.setter
+    def _connections(self, connections):
+        self._conns = connections
 
     # --- checks
 
@@ -189,9 +215,10 @@ class Projection:
         if name not in self._values:
             raise NonExistentParameterError(name, type(self.synapse_type).__name__,
                                             self._values.keys())
+        n = self.size()     # a native projection before build raises here
         sim = self._simulation
         if sim._backend is not None and self._spec_map:
-            values = np.empty(self.size(), float)
+            values = np.empty(n, float)
             for spec_index, selection in self._spec_map:
                 values[selection] = sim._backend.get_connection_values(spec_index, name)
             return values
@@ -288,14 +315,19 @@ class Projection:
                 os.unlink(tmp)
             raise
 
+    def _size_text(self):
+        if getattr(self, "_conns", None) is None and self._simulation._backend is None:
+            return "connections drawn by the backend at build"
+        return f"{self.size()} connections"
+
     def describe(self, template=None, engine=None):
         return (f"Projection '{self.label}' from '{self.pre.label}' ({self.pre.size} cells) to "
-                f"'{self.post.label}' ({self.post.size} cells): {self.size()} connections made by "
+                f"'{self.post.label}' ({self.post.size} cells): {self._size_text()} made by "
                 f"{type(self.connector).__name__}, {self.synapse_type!r}, receptor "
                 f"'{self.receptor_type}'")
 
     def __repr__(self):
-        return f"Projection('{self.label}', {self.size()} connections)"
+        return f"Projection('{self.label}', {self._size_text()})"
 
     # --- weight recording (pynnlite.weight_recording)
 
@@ -338,6 +370,8 @@ class Projection:
     def _specs(self, first_index):
         """ProjectionSpecs (one per pair of populations involved), numbered from
         first_index; remembers which of this projection's connections each holds."""
+        if self._native is not None:
+            return [native_rules.spec_of(self, first_index)]
         pre_parts, post_parts = self.pre._parts(), self.post._parts()
         if (len(pre_parts) == 1 and pre_parts[0][1] is None
                 and len(post_parts) == 1 and post_parts[0][1] is None):

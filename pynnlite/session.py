@@ -243,7 +243,8 @@ class Simulation:
                     recordings.append(RecordingSpec(
                         population=pop._index, variable=variable, indices=np.flatnonzero(mask),
                         sampling_interval=pop._sampling_interval.get(variable, self.dt)))
-        max_delay = max([self.min_delay] + [float(p.delays.max()) for p in projections if p.size])
+        max_delay = max([self.min_delay] + [float(p.delays.max()) for p in projections if p.size]
+                        + [p.native_rule["delay_range"][1] for p in projections if p.native_rule])
         return NetworkSpec(
             dt=self.dt, min_delay=self.min_delay, max_delay=max(max_delay, self.max_delay or 0.0),
             seed=self.seed, threads=self.threads, populations=tuple(populations),

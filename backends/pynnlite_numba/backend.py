@@ -110,6 +110,12 @@ class NumbaBackend(Backend):
         self._check_connection_name(projection, name)
         self.engine.table_of(_index(projection)).set(_index(projection), name, values)
 
+    def get_connections(self, projection):
+        """(pre, post) population-local indices of one projection, in spec order
+        (the frontend's arrays: this engine draws no native rules)."""
+        spec = self._projections[_index(projection)]
+        return spec.pre_indices, spec.post_indices
+
     def _check_connection_name(self, projection, name):
         spec = self._projections[_index(projection)]
         names = ("weight", "delay", *spec.synapse_parameters)
