@@ -229,6 +229,7 @@ class NestBackend(Backend):
             self._initial_sample_due = False
         n_steps = int(n_steps)
         if n_steps > 0:
+            self.plasticity.write_amplitudes(self.connections)
             try:
                 self.nest.Simulate(float(self.grid.ms(n_steps)))
             except Exception as exc:

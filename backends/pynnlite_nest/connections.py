@@ -7,12 +7,14 @@ After the connection structure is final (the first Simulate), the adapter asks
 NEST once for the connections between each pair of populations and pairs them
 with the spec entries by (source, target, weight, delay). Connections equal in
 all four are interchangeable, so the pairing is exact even with multapses;
-from then on each spec entry keeps its NEST connection.
+from then on each spec entry keeps its NEST connection. Specs with a
+native_rule are drawn by NEST (see pynnlite_nest.native).
 """
 import numpy as np
 
 from pynnlite.errors import BackendError, InvalidParameterValueError, NonExistentParameterError
 
+from .native import NativeRules
 from .translations import FROM_NEST, SYNAPSES, TO_NEST, weight_sign
 from .translations_adex import WEIGHT_FACTOR
 
@@ -63,10 +65,15 @@ class Connections:
         self._groups = {}
         self._where = {}          # spec index -> (group, positions in the group's collection)
         self._written = {}        # spec index -> {name: (nest values, pynnlite values)}
+        self.native = NativeRules(nest, ids_of)
 
     def connect(self):
         nest = self.nest
+        sizes = {p.index: p.size for p in self.network.populations}
         for prj in self.network.projections:
+            if prj.native_rule is not None:
+                self.native.connect(prj, sizes, TO_NEST * self.sign[prj.index])
+                continue
             plastic = self.plasticity is not None and self.plasticity.owns(prj.index)
             if prj.synapse_model not in SYNAPSES and not plastic:
                 raise BackendError(f"the NEST backend has no synapse type {prj.synapse_model}")
@@ -136,6 +143,17 @@ class Connections:
                 positions = np.full(prj.size, -1, np.int64)
                 positions[pos[mine]] = conn_of_entry[mine]
                 self._where[prj.index] = (group, positions)
+        for index, (conns, positions, w_nest) in self.native.map(self.projections).items():
+            group = _Group(("native", index))
+            group.collection = conns
+            self._where[index] = (group, positions)
+            self._written[index] = {"weight": (w_nest, w_nest * (FROM_NEST * self.sign[index])),
+                                    "delay": (None, None)}
+
+    def size(self, index):
+        """The number of connections of one spec (for a native rule: NEST's)."""
+        where = self._where.get(index)
+        return len(where[1]) if where is not None else self.projections[index].size
 
     def _local_mask(self, post_nodes, post, prj):
         """With MPI: which of the projection's connections live on this rank."""
@@ -160,12 +178,12 @@ class Connections:
         self._check(index, name)
         if self._plastic_parameter(index, name):
             return self.plasticity.get(index, name)
-        prj = self.projections[index]
-        if not prj.size:
+        n = self.size(index)
+        if not n:
             return np.zeros(0)
         group, positions = self._where[index]
         nest_values = collection_get(group.collection, name).astype(np.float64)
-        out = np.full(prj.size, np.nan)
+        out = np.full(n, np.nan)
         ok = positions >= 0
         values = nest_values[positions[ok]]
         if name == "delay":
@@ -183,9 +201,9 @@ class Connections:
         if self._plastic_parameter(index, name):
             return self.plasticity.set(index, name, values, self, self._nodes_of_post)
         prj = self.projections[index]
-        if not prj.size:
+        if not self.size(index):
             return
-        values = np.broadcast_to(np.asarray(values, np.float64), (prj.size,)).copy()
+        values = np.broadcast_to(np.asarray(values, np.float64), (self.size(index),)).copy()
         group, positions = self._where[index]
         ok = positions >= 0
         current = collection_get(group.collection, name).astype(np.float64)

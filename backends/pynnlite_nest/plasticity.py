@@ -81,6 +81,7 @@ class Plasticity:
         self.recorded = {r.projection: r for r in weight_recordings}
         self.recorders = {}                     # spec index -> weight_recorder node
         self.bound_factor = {}                  # spec index -> w_max to NEST's Wmax
+        self._amplitudes_due = set()            # projections whose A_plus/A_minus changed
         self.tau_minus = {}                     # post population -> (value, projection label)
         for prj in self.projections.values():
             self._check(prj)
@@ -246,21 +247,19 @@ class Plasticity:
             v = _one(values, name, prj, "NEST needs it homogeneous")
             if name == "tau_minus":
                 nodes_of(prj.post).set(tau_minus=v)
+            elif name in ("A_plus", "A_minus"):
+                self._amplitudes_due.add(index)      # written before the next Simulate
             else:
-                a_plus = _one(new["A_plus"], "A_plus", prj, "")
-                table = {"tau_plus": {"tau_plus": v}, "mu": {"mu": v},
-                         "A_plus": {"lambda": v, "alpha": float(new["A_minus"][0]) / v},
-                         "A_minus": {"alpha": v / a_plus}}
-                self.nest.SetDefaults(self.models[index], table[name])
+                self.nest.SetDefaults(self.models[index], {name: v})
         else:
-            a_plus, a_minus = np.broadcast_to(new["A_plus"], (prj.size,)), \
-                np.broadcast_to(new["A_minus"], (prj.size,))
             if name in ("w_min",) and (values != 0).any():
                 raise InvalidParameterValueError("w_min", float(values[values != 0][0]),
                                                  "0 on the NEST backend", "STDPMechanism")
-            table = {"tau_plus": {"tau_plus": values},
-                     "A_plus": {"lambda": a_plus, "alpha": a_minus / a_plus},
-                     "A_minus": {"alpha": a_minus / a_plus},
+            if name in ("A_plus", "A_minus"):
+                # lambda and alpha = A_minus / A_plus are written together before the next
+                # Simulate: A_plus and A_minus may be set one after the other
+                self._amplitudes_due.add(index)
+            table = {"tau_plus": {"tau_plus": values}, "A_plus": {}, "A_minus": {},
                      "w_max": {"Wmax": values * self.bound_factor[index]},
                      "mu_plus": {"mu_plus": values}, "mu_minus": {"mu_minus": values},
                      "w_min": {}, "dendritic_delay_fraction": {}}
@@ -268,6 +267,27 @@ class Plasticity:
                 raise NoModelAvailableError("dendritic_delay_fraction must stay 1.0 on NEST")
             self._write(index, connections, table[name])
         self.params[index] = new
+
+    def write_amplitudes(self, connections):
+        """NEST's lambda and alpha of the projections whose A_plus or A_minus
+        changed (before a Simulate)."""
+        for index in sorted(self._amplitudes_due):
+            prj = self.projections[index]
+            a_plus = np.broadcast_to(self.params[index]["A_plus"], (prj.size,))
+            a_minus = np.broadcast_to(self.params[index]["A_minus"], (prj.size,))
+            bad = (a_plus == 0) & (a_minus != 0)
+            if bad.any():
+                raise InvalidParameterValueError(
+                    "A_plus", 0.0, f"> 0 when A_minus > 0 on the NEST backend (projection "
+                    f"'{prj.label}': NEST writes A_minus as alpha * lambda, lambda = A_plus)",
+                    "STDPMechanism")
+            alpha = np.divide(a_minus, a_plus, out=np.zeros(prj.size), where=a_plus != 0)
+            if prj.synapse_components["weight_dependence"] == "PowerLawWeightDependence":
+                self.nest.SetDefaults(self.models[index], {"lambda": float(a_plus[0]),
+                                                           "alpha": float(alpha[0])})
+            else:
+                self._write(index, connections, {"lambda": a_plus, "alpha": alpha})
+        self._amplitudes_due = set()
 
     def _write(self, index, connections, status):
         """Per-connection values (spec order) into the projection's NEST connections."""

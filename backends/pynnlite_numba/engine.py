@@ -15,15 +15,20 @@ fixed order (the generated loop, codegen.py, follows it):
                of step s + delay (k * weight for multiplicity k); then every
                PoissonGenerator connection draws its own k for step s and
                delivers the same way (kernels/drive.py);
-4. record    - spikes of recorded neurons into the spike buffer; signals
+4. plasticity - plastic synapses (plasticity.py), each kind one phase: STDP
+               (kernels/stdp.py: traces decay; potentiation by the
+               postsynaptic spikes reaching the synapses now, through the
+               transposed index; depression and transmission of this step's
+               presynaptic spikes; the spikes enter the traces; weight
+               samples), Tsodyks-Markram (kernels/tsodyks.py);
+5. record    - spikes of recorded neurons into the spike buffer; signals
                sampled after the update, at t = (s+1)*dt when the sampling
                interval divides it.
 
 The whole loop over steps runs in one compiled call per run(); it returns early
 only to let Python grow a full spike buffer. The loop is generated for the
 network (codegen.py): one kernel call per model block, phases the network does
-not use (electrodes, signal recording) left out. Later phases (plasticity)
-slot in as further named phases between 3 and 4; threads can split the
+not use (electrodes, signal recording, plasticity) left out. Threads can split the
 update loops of the kernels (each neuron's update is independent) and the
 delivery by target range without changing any result.
 """
