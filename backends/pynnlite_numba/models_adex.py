@@ -6,10 +6,16 @@ import numpy as np
 
 from . import propagators as prop
 from .kernels import adex_rhs as adex
+from .kernels.rkf45 import N_WORK
 from .models import ModelKernel
 
 #: NEST starts every neuron's adaptive step at min(0.01 ms, dt)
 FIRST_STEP_MS = 0.01
+
+
+def scratch(dim):
+    """Scratch rows of an AdEx kernel: the state vector, then RKF45's work rows."""
+    return np.zeros((1 + N_WORK, dim), np.float64)
 
 
 def _ones(p):
@@ -52,20 +58,22 @@ _COND_STATE = {"v": ("v", None), "w": ("w", None), "gsyn_exc": ("gsyn_exc", None
 
 
 def _step_arrays(params, dt, arrays):
-    """The first adaptive step, min(0.01 ms, dt), at build and reset."""
+    """The first adaptive step, min(0.01 ms, dt), at build and reset; the
+    kernel's scratch rows W (state vector and RKF45 work rows)."""
     arrays["S"][-1] = min(FIRST_STEP_MS, dt)
-    return {}
+    return {"W": scratch(len(arrays["S"]) - 1)}
 
 
 EIF_COND_EXP = ModelKernel(
     name="EIF_cond_exp_isfa_ista", kernel=("pynnlite_numba.kernels.adex", "update_aeif_cond_exp"),
-    arrays=("P", "S", "I", "F"), p_rows=adex.COND_P, s_rows=adex.COND_EXP_S, i_state=adex.COND_I,
+    arrays=("P", "S", "I", "F", "W"), p_rows=adex.COND_P, s_rows=adex.COND_EXP_S,
+    i_state=adex.COND_I,
     derive=_derive_cond, init_state=_init_cond_exp, state=_COND_STATE, init_arrays=_step_arrays)
 
 EIF_COND_ALPHA = ModelKernel(
     name="EIF_cond_alpha_isfa_ista",
     kernel=("pynnlite_numba.kernels.adex", "update_aeif_cond_alpha"),
-    arrays=("P", "S", "I", "F"), p_rows=adex.COND_P, s_rows=adex.COND_ALPHA_S,
+    arrays=("P", "S", "I", "F", "W"), p_rows=adex.COND_P, s_rows=adex.COND_ALPHA_S,
     i_state=adex.COND_I, derive=_derive_cond, init_state=_init_cond_alpha, state=_COND_STATE,
     init_arrays=_step_arrays)
 
@@ -110,7 +118,7 @@ def _clopath_delay_lines(params, dt, arrays):
     n = arrays["S"].shape[1]
     length = int(_delay_line_length(params, dt).max()) if n else 1
     arrays["S"][adex.CLOPATH_S.index("h_int")] = min(FIRST_STEP_MS, dt)
-    return {"U": np.zeros((2 * length, n), np.float64)}
+    return {"U": np.zeros((2 * length, n), np.float64), "W": scratch(adex.CLOPATH_DIM)}
 
 
 def _grow_delay_lines(params, dt, arrays):
@@ -131,7 +139,7 @@ def _grow_delay_lines(params, dt, arrays):
 EIF_PSC_DELTA_CLOPATH = ModelKernel(
     name="EIF_psc_delta_clopath",
     kernel=("pynnlite_numba.kernels.adex", "update_aeif_psc_delta_clopath"),
-    arrays=("P", "S", "I", "F", "U"), p_rows=adex.CLOPATH_P, s_rows=adex.CLOPATH_S,
+    arrays=("P", "S", "I", "F", "U", "W"), p_rows=adex.CLOPATH_P, s_rows=adex.CLOPATH_S,
     i_state=adex.CLOPATH_I, derive=_derive_clopath, init_state=_init_clopath,
     state={"v": ("v", None), "w": ("w", None), "z": ("z", None), "v_th": ("v_th", None),
            "u_bar_plus": ("u_bar_plus", None), "u_bar_minus": ("u_bar_minus", None),

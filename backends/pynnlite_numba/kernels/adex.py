@@ -83,37 +83,64 @@ def _emit(F, g0, n, spk_idx, spk_mult, n_spk):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def update_aeif_cond_exp(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
-    n = S.shape[1]
-    half = ring_row.shape[0] // 2
-    y = np.empty(4)
-    work = np.empty((N_WORK, 4))
-    stride = 0 if P.shape[1] == 1 else 1
-    for i in range(n):
-        c = i * stride
-        F[i] = min(_cond_neuron(COND_EXP, i, y, work, S, I, P, c, istim[g0 + i], 3), 255)
+def _cond_neuron_step(kind, i, c, y, work, S, I, P, ring_row, half, g0, istim):
+    """One step of neuron i (parameter column c): integrate, then the step's
+    conductance jumps; returns its spike count (at most 255)."""
+    if kind == COND_EXP:
+        spikes = _cond_neuron(COND_EXP, i, y, work, S, I, P, c, istim[g0 + i], 3)
         S[1, i] += ring_row[g0 + i]
         S[2, i] += ring_row[half + g0 + i]
-        ring_row[g0 + i] = 0.0
-        ring_row[half + g0 + i] = 0.0
+    else:
+        spikes = _cond_neuron(COND_ALPHA, i, y, work, S, I, P, c, istim[g0 + i], 5)
+        S[1, i] += ring_row[g0 + i] * P[_G0E, c]
+        S[3, i] += ring_row[half + g0 + i] * P[_G0I, c]
+    ring_row[g0 + i] = 0.0
+    ring_row[half + g0 + i] = 0.0
+    return min(spikes, 255)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _cond_block(kind, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, uniform):
+    """All neurons of a block; W holds the scratch rows (y, then the RKF45 work
+    rows). ``uniform``: one parameter column (the literal column 0 lets the
+    compiler keep the parameters in registers)."""
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y = W[0]
+    work = W[1:]
+    if uniform:
+        for i in range(n):
+            F[i] = _cond_neuron_step(kind, i, 0, y, work, S, I, P, ring_row, half, g0, istim)
+    else:
+        for i in range(n):
+            F[i] = _cond_neuron_step(kind, i, i, y, work, S, I, P, ring_row, half, g0, istim)
     return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def update_aeif_cond_alpha(s, P, S, I, F, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
-    n = S.shape[1]
-    half = ring_row.shape[0] // 2
-    y = np.empty(6)
-    work = np.empty((N_WORK, 6))
-    stride = 0 if P.shape[1] == 1 else 1
-    for i in range(n):
-        c = i * stride
-        F[i] = min(_cond_neuron(COND_ALPHA, i, y, work, S, I, P, c, istim[g0 + i], 5), 255)
-        S[1, i] += ring_row[g0 + i] * P[_G0E, c]
-        S[3, i] += ring_row[half + g0 + i] * P[_G0I, c]
-        ring_row[g0 + i] = 0.0
-        ring_row[half + g0 + i] = 0.0
-    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
+def update_aeif_cond_exp(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
+    return _cond_block(COND_EXP, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                       False)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_aeif_cond_exp_uniform(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                                 seed):
+    return _cond_block(COND_EXP, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                       True)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_aeif_cond_alpha(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
+    return _cond_block(COND_ALPHA, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                       False)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_aeif_cond_alpha_uniform(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult,
+                                   n_spk, seed):
+    return _cond_block(COND_ALPHA, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
+                       True)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -186,23 +213,30 @@ def _clopath_neuron(i, y, work, S, I, U, P, c, inp, i_stim):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def update_aeif_psc_delta_clopath(s, P, S, I, F, U, g0, ring_row, istim, spk_idx, spk_mult,
-                                  n_spk, seed):
+def _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, uniform):
     n = S.shape[1]
     half = ring_row.shape[0] // 2
-    y = np.empty(_DIM)
-    work = np.empty((N_WORK, _DIM))
-    stride = 0 if P.shape[1] == 1 else 1
+    y = W[0]
+    work = W[1:]
     for i in range(n):
         inp = ring_row[g0 + i] + ring_row[half + g0 + i]
         ring_row[g0 + i] = 0.0
         ring_row[half + g0 + i] = 0.0
-        F[i] = min(_clopath_neuron(i, y, work, S, I, U, P, i * stride, inp, istim[g0 + i]), 255)
+        if uniform:
+            spikes = _clopath_neuron(i, y, work, S, I, U, P, 0, inp, istim[g0 + i])
+        else:
+            spikes = _clopath_neuron(i, y, work, S, I, U, P, i, inp, istim[g0 + i])
+        F[i] = min(spikes, 255)
     return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
-# these kernels read P with a column stride, so one variant serves blocks with
-# one parameter column (codegen's "_uniform" kernels) and with one per neuron
-update_aeif_cond_exp_uniform = update_aeif_cond_exp
-update_aeif_cond_alpha_uniform = update_aeif_cond_alpha
-update_aeif_psc_delta_clopath_uniform = update_aeif_psc_delta_clopath
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_aeif_psc_delta_clopath(s, P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult,
+                                  n_spk, seed):
+    return _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, False)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def update_aeif_psc_delta_clopath_uniform(s, P, S, I, F, U, W, g0, ring_row, istim, spk_idx,
+                                          spk_mult, n_spk, seed):
+    return _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, True)

@@ -26,13 +26,13 @@ COND_ALPHA_S = ("v", "dg_exc", "gsyn_exc", "dg_inh", "gsyn_inh", "w", "h_int")
 COND_I = ("refrac_count",)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _spike_current(P, c, v, v_th):
     d = P[_DT, c]
     return 0.0 if d == 0.0 else P[_GL, c] * d * np.exp((v - v_th) / d)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def rhs_cond_exp(y, f, P, c, mode, i_stim):
     """aeif_cond_exp: y = (V, g_exc, g_inh, w)."""
     v = P[_VRESET, c] if mode == REFRACTORY else min(y[0], P[_VPEAK, c])
@@ -49,7 +49,7 @@ def rhs_cond_exp(y, f, P, c, mode, i_stim):
     f[3] = (P[_A, c] * (v - P[_EL, c]) - y[3]) / P[_TAUW, c]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def rhs_cond_alpha(y, f, P, c, mode, i_stim):
     """aeif_cond_alpha: y = (V, dg_exc, g_exc, dg_inh, g_inh, w)."""
     v = P[_VRESET, c] if mode == REFRACTORY else min(y[0], P[_VPEAK, c])
@@ -80,10 +80,11 @@ CLOPATH_S = ("v", "w", "z", "v_th", "u_bar_plus", "u_bar_minus", "u_bar_bar", "h
              "ltd")
 CLOPATH_I = ("refrac_count", "clamp_count", "ubar_index")
 _DIM = 7
+CLOPATH_DIM = _DIM
 _ROW_HINT, _ROW_LTP, _ROW_LTD = 7, 8, 9
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def rhs_clopath(y, f, P, c, mode, i_stim):
     """aeif_psc_delta_clopath: y = (V, w, z, V_T, u+, u-, ū)."""
     if mode == CLAMPED:
@@ -112,7 +113,7 @@ def rhs_clopath(y, f, P, c, mode, i_stim):
 COND_EXP, COND_ALPHA, CLOPATH = 0, 1, 2
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def rhs(kind, y, f, P, c, mode, i_stim):
     """dy/dt of one neuron of the given kind."""
     if kind == CLOPATH:

@@ -29,7 +29,6 @@ The right-hand side is a compiled function ``rhs(kind, y, f, P, c, mode, i_stim)
 (autonomous within a simulation step) passed in as an argument, so the same
 stepper serves every model of the family.
 """
-import numpy as np
 from numba import njit
 
 from .adex_rhs import rhs
@@ -54,11 +53,6 @@ _C1, _C3, _C4, _C5, _C6 = (902880.0 / 7618050.0, 3953664.0 / 7618050.0, 3855735.
 _E1, _E3, _E4, _E5, _E6 = 1.0 / 360.0, -128.0 / 4275.0, -2197.0 / 75240.0, 1.0 / 50.0, 2.0 / 55.0
 
 HADJ_DEC, HADJ_NIL, HADJ_INC = -1, 0, 1
-
-
-def scratch(dim):
-    """The work array one neuron's integration needs."""
-    return np.zeros((N_WORK, dim), np.float64)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
