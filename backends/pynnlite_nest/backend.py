@@ -47,6 +47,7 @@ from pynnlite.recording import SignalChunk
 from .connections import Connections
 from .drive import GeneratorPopulation
 from .kernel import Grid, lcm_steps, nest_module, nest_seed, set_quiet
+from .native import NATIVE_CONNECTORS, check_rule
 from .node_status import assign, copy_parameters, set_status
 from .plasticity import Plasticity
 from .recorders import Recorders, node_values
@@ -81,6 +82,7 @@ class NestBackend(Backend):
         synapse_types=(*SYNAPSES, "STDPMechanism", "TsodyksMarkramSynapse",
                        *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=tuple(ELECTRODES),
+        connectors_native=NATIVE_CONNECTORS,
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
                   "weight_recording"),
     )
@@ -282,6 +284,23 @@ class NestBackend(Backend):
         spec's order."""
         self._check_owner()
         return self.connections.get(_index(projection), name)
+
+    def get_connections(self, projection):
+        """(pre, post) population-local indices of one projection, in spec
+        order; for a native rule, the connections NEST drew (sorted by post,
+        pre, weight, delay)."""
+        self._check_owner()
+        index = _index(projection)
+        if self.connections.native.owns(index):
+            return self.connections.native.pairs(index)
+        spec = self.connections.projections[index]
+        return spec.pre_indices, spec.post_indices
+
+    @classmethod
+    def check_native_rule(cls, rule, what):
+        """Refuse a native rule NEST cannot draw (fixed_total_number without
+        multapses, a distribution nest.random lacks), naming it."""
+        check_rule(rule, what)
 
     def set_connection_values(self, projection, name, values):
         """Overwrite 'weight' or 'delay' of one projection (values in spec order)."""
