@@ -68,3 +68,33 @@ def test_v_of_the_two_recorded_neurons_stays_in_range(tmp_path):
     # between reset (-60) and threshold (-50), save the inhibitory dips below reset
     assert v.max() <= -50.0 + 1e-9 and v.min() > -80.0
     assert np.isclose(v[1:], -60.0).any(), "neurons fire and are clamped at v_reset"
+
+
+@pytest.mark.slow       # two runs of the script: ~20 s
+@pytest.mark.parametrize("benchmark", ["CUBA", "COBA"])
+def test_nest_run_prints_the_numba_summary(tmp_path, benchmark):
+    """`python examples/VAbenchmarks.py nest CUBA|COBA` runs and prints the same
+    summary: the frontend draws the connections, so the numbers of synapses are
+    identical; CUBA has no random input and NEST integrates iaf_psc_exp exactly,
+    as the engine does, so its rates are identical too. COBA's Poisson input is
+    drawn by each backend's own generator, so only the range of its rates is
+    checked here (checks 20 and 21 compare the statistics)."""
+    pytest.importorskip("nest")
+    for name in ("numba", "nest"):
+        (tmp_path / name).mkdir()
+    numba = _summary(_run(tmp_path / "numba", "numba", benchmark))
+    nest = _summary(_run(tmp_path / "nest", "nest", benchmark))
+    assert nest["Simulation type"] == benchmark and nest["Number of Neurons"] == "4000"
+    assert nest["Number of Synapses"] == numba["Number of Synapses"]
+    for key in ("Excitatory rate", "Inhibitory rate"):
+        if benchmark == "CUBA":
+            assert nest[key] == numba[key]
+        else:
+            assert 1.0 < float(nest[key].split()[0]) < 60.0, (key, nest[key])
+    files = glob.glob(str(tmp_path / "nest" / "*" / f"VAbenchmarks_{benchmark}_exc_nest_*.pkl"))
+    assert len(files) == 1
+    seg = neo.io.PickleIO(files[0]).read_block().segments[0]
+    assert len(seg.spiketrains) == 3200
+    n_spikes = sum(len(st) for st in seg.spiketrains)
+    assert n_spikes / 3200 / 0.2 == pytest.approx(float(nest["Excitatory rate"].split()[0]),
+                                                  rel=1e-5)   # %g: six significant digits
