@@ -140,6 +140,8 @@ class GIF_pop_curr_exp(_GIFBase):
     potential and threshold of the neurons that have not fired within the
     history), ``isyn_exc`` / ``isyn_inh``, ``mean`` and ``n_events``.
     """
+    #: an element is a whole population: no single postsynaptic spike train for STDP
+    accepts_stdp = False
     parameters = {
         "N": P(100.0, "dimensionless", WHOLE_POSITIVE),
         "v_rest": P(0.0, "mV"),

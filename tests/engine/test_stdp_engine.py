@@ -181,6 +181,9 @@ def test_projection_checks():
             weight=sim.RandomDistribution("uniform", (0.0, 0.3), rng=sim.NumpyRNG(1))))
     with pytest.raises(ConnectionError, match="takes no synaptic input"):
         sim.Projection(cells, src, sim.AllToAllConnector(), mult(weight=0.05))
+    meso = sim.Population(1, sim.GIF_pop_curr_exp())
+    with pytest.raises(ConnectionError, match="STDPMechanism cannot connect onto GIF_pop"):
+        sim.Projection(src, meso, sim.AllToAllConnector(), mult(weight=0.05))
     with pytest.raises(InvalidParameterValueError, match="power|excitatory"):
         sim.Projection(src, cells, sim.AllToAllConnector(),
                        sim.STDPMechanism(sim.SpikePairRule(), sim.PowerLawWeightDependence(),
