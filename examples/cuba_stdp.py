@@ -111,6 +111,7 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
     say("Connecting spike recorders ...")
     E[:n_rec].record("spikes")
     I[:n_rec].record("spikes")
+    w0 = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
     simulation = sim.get_simulation()
     simulation.build()
     build_time = time.perf_counter() - t_start
@@ -133,7 +134,7 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
         n_synapses=int(ee.size() + ei.size() + ie.size() + ii.size()),
         n_plastic=int(ee.size()), exc_rate_hz=rate(E), inh_rate_hz=rate(I),
         w_ee_mean=float(weights.mean()), w_ee_std=float(weights.std()),
-        w_ee_initial_mean=p["JE"])
+        w_ee_initial_mean=float(w0.mean()), w_ee_initial_std=float(w0.std()))
     sim.end()
     return result
 
@@ -150,7 +151,8 @@ def report(r):
     print(f"Excitatory rate : {r['exc_rate_hz']:.2f} spikes/s")
     print(f"Inhibitory rate : {r['inh_rate_hz']:.2f} spikes/s")
     print(f"E->E weights : mean {r['w_ee_mean'] * 1000:.3f} pA, std {r['w_ee_std'] * 1000:.3f} pA "
-          f"({r['n_plastic']} synapses)")
+          f"({r['n_plastic']} synapses; initially {r['w_ee_initial_mean'] * 1000:.3f} pA, "
+          f"{r['w_ee_initial_std'] * 1000:.3f} pA)")
     print("=" * 60 + "\n")
 
 
