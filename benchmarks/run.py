@@ -43,6 +43,8 @@ BENCHMARKS = {
     "gif-meso-x100": (["gif_pynnlite.py", "meso", "--scale", "100"],
                       ["gif_nest.py", "meso", "--scale", "100"]),
     "gif-micro": (["gif_pynnlite.py", "micro"], ["gif_nest.py", "micro"]),
+    # seed 001: 13 Clopath AdEx neurons, 500 Poisson inputs, 100 runs of 100 ms
+    "clopath": (["clopath_pynnlite.py"], ["clopath_nest.py"]),
 }
 
 #: arguments of the reduced run of each case (--quick, and the cold-compile run)
@@ -55,6 +57,7 @@ QUICK = {
     "gif-meso-x10": ["--tstop", "200"],
     "gif-meso-x100": ["--tstop", "200"],
     "gif-micro": ["--tstop", "200"],
+    "clopath": ["--tstop", "2000"],
 }
 
 #: cases that run once whatever --repeat says

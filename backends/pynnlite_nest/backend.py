@@ -79,7 +79,7 @@ class NestBackend(Backend):
     name = "nest"
     capabilities = Capabilities(
         cell_types={name: _RECORDABLE[name] for name in (*CELLS, *SOURCES, "PoissonGenerator")},
-        synapse_types=(*SYNAPSES, "STDPMechanism", "TsodyksMarkramSynapse",
+        synapse_types=(*SYNAPSES, "STDPMechanism", "TsodyksMarkramSynapse", "ClopathSynapse",
                        *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=tuple(ELECTRODES),
         connectors_native=NATIVE_CONNECTORS,
@@ -199,16 +199,20 @@ class NestBackend(Backend):
         for index, nodes in self.cells.items():
             tr = CELLS[self._pops[index].model]
             n = self._pops[index].size
-            if tr.threshold is None:
-                continue        # a model the adapter cannot silence (see translations_adex)
             if on:
-                status = {tr.threshold: np.full(n, _UNREACHABLE_THRESHOLD)}
+                # threshold None: a model whose spikes the adapter cannot prevent
+                # (see translations_adex)
+                status = ({} if tr.threshold is None
+                          else {tr.threshold: np.full(n, _UNREACHABLE_THRESHOLD)})
                 for name in tr.synaptic_time_constants:
                     status[name] = np.full(n, self.grid.dt / _FLUSH_DECAY)
                 for name in tr.flush_empty:
                     status[name] = []
+                for name, value in tr.flush_values:
+                    status[name] = np.full(n, value)
             else:
-                names = (tr.threshold, *tr.synaptic_time_constants, *tr.flush_empty)
+                names = (tr.threshold, *tr.synaptic_time_constants, *tr.flush_empty,
+                         *(name for name, _ in tr.flush_values))
                 status = {k: v for k, v in tr.nest_parameters(self._params[index]).items()
                           if k in names}
             set_status(nodes, status)

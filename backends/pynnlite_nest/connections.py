@@ -56,11 +56,14 @@ class Connections:
         self.network = network
         self.projections = {p.index: p for p in network.projections}
         self._ids_of = ids_of
-        # TO_NEST * sign converts a weight; delta-synapse cells (WEIGHT_FACTOR)
-        # take the same voltage jump in mV on both sides
+        # TO_NEST * sign converts a weight to NEST, from_nest back; delta-synapse
+        # cells (WEIGHT_FACTOR) take the same voltage jump in mV on both sides
         models = {p.index: p.model for p in network.populations}
-        self.sign = {p.index: weight_sign(conductance_of(p.post), p.receptor_type)
-                     * WEIGHT_FACTOR.get(models[p.post], 1.0) for p in network.projections}
+        unit = {p.index: WEIGHT_FACTOR.get(models[p.post], 1.0) for p in network.projections}
+        self.sign = {p.index: weight_sign(conductance_of(p.post), p.receptor_type) * unit[p.index]
+                     for p in network.projections}
+        self.from_nest = {p.index: FROM_NEST * weight_sign(conductance_of(p.post), p.receptor_type)
+                          / unit[p.index] for p in network.projections}
         self.plasticity = plasticity   # plasticity.Plasticity: the plastic projections
         self._groups = {}
         self._where = {}          # spec index -> (group, positions in the group's collection)
@@ -147,7 +150,7 @@ class Connections:
             group = _Group(("native", index))
             group.collection = conns
             self._where[index] = (group, positions)
-            self._written[index] = {"weight": (w_nest, w_nest * (FROM_NEST * self.sign[index])),
+            self._written[index] = {"weight": (w_nest, w_nest * self.from_nest[index]),
                                     "delay": (None, None)}
 
     def size(self, index):
@@ -190,7 +193,7 @@ class Connections:
             out[ok] = self.grid.steps(values) * self.grid.dt      # as the frontend puts delays on the grid
             return out
         written_nest, written = self._written[index]["weight"]
-        converted = values * (FROM_NEST * self.sign[index])
+        converted = values * self.from_nest[index]
         # a value NEST still holds as written converts back exactly
         out[ok] = np.where(values == written_nest[ok], written[ok], converted)
         return out

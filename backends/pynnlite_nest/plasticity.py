@@ -319,7 +319,7 @@ class Plasticity:
                     f"'{prj.label}' has several recorded connections between one pair")
             iv = int(round(rec.sampling_interval / connections.grid.dt))
             self._rec[index] = dict(key=key, iv=iv, next=0, last=None, events=None, t0=t0,
-                                    sign=1e-3 * connections.sign[index], pending=[])
+                                    sign=connections.from_nest[index], pending=[])
 
     def initial_samples(self, connections):
         for index, r in self._rec.items():

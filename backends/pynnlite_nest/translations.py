@@ -67,6 +67,8 @@ class CellTranslation:
     conductance_based: bool = False
     #: list parameters emptied during the flush (clears state NEST does not let be set)
     flush_empty: tuple = ()
+    #: (NEST parameter, value) pairs held during the lead-in and the flush
+    flush_values: tuple = ()
 
     def nest_parameters(self, params, changed=None):
         """NEST parameter arrays from pynnlite ones; with ``changed`` (a pynnlite

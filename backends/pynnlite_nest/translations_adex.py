@@ -7,7 +7,9 @@ Clopath cell are voltage jumps in mV on both sides.
 
 These models have no threshold the adapter could lift out of reach while it
 flushes the network for a reset (NEST refuses a V_peak that would overflow
-exp() at a spike), so ``threshold`` is None: see NestBackend.reset.
+exp() at a spike), so ``threshold`` is None: see NestBackend.reset. On NEST a
+reset also keeps z, V_th, the clamp and the u+/u- delay lines (NEST does not
+let them be set); the numba engine restores them.
 """
 import numpy as np
 
@@ -82,7 +84,10 @@ EIF_PSC_DELTA_CLOPATH = CellTranslation(
            # NEST records z and V_th but does not let Python read or set them
            "z": StateVariable("z", FROM_NEST, accessible=False),
            "v_th": StateVariable("V_th", accessible=False)},
-    threshold=None)
+    threshold=None,
+    # no Clopath entries while the adapter runs NEST outside the segment: NEST
+    # keeps them (its "clear" does not reach them) and a synapse would read them
+    flush_values=(("theta_minus", 1e30),))
 
 PARROT_NEURON = CellTranslation(
     model="ParrotNeuron", nest_model="parrot_neuron", parameters=(), state={}, threshold=None)
