@@ -180,3 +180,31 @@ def test_clopath_synapse_needs_clopath_target():
         with pytest.raises(ConnectionError, match="ClopathSynapse cannot connect onto"):
             sim.Projection(src, post, sim.AllToAllConnector(), sim.ClopathSynapse())
     sim.end()
+
+
+def test_reset_repeats_the_first_segment_on_the_engine():
+    """reset() restores weights, x̄, the Clopath entries, the u+/u- delay lines
+    and the neurons' state: the second segment repeats the first bit for bit."""
+    pre_trains = _trains(7, 3, 40.0, 300.0)
+    drive_trains = _trains(8, 2, 60.0, 300.0)
+    sim.setup(timestep=H, backend="numba")
+    cells = sim.Population(2, sim.EIF_psc_delta_clopath(**CELL))
+    gens = sim.Population(3, sim.SpikeSourceArray(spike_times=pre_trains))
+    drive = sim.Population(2, sim.SpikeSourceArray(spike_times=drive_trains))
+    sim.Projection(drive, cells, sim.OneToOneConnector(), sim.StaticSynapse(weight=25.0, delay=H))
+    prj = sim.Projection(gens, cells, sim.AllToAllConnector(),
+                         sim.ClopathSynapse(weight=W0, delay=0.3, w_max=3.0))
+    cells.record(["spikes", "v", "u_bar_bar"])
+    weights = []
+    for _ in range(2):
+        sim.run(300.0)
+        weights.append(prj.get("weight", format="array"))
+        sim.reset()
+    segments = cells.get_data().segments
+    sim.end()
+    assert np.abs(weights[0] - W0).max() > 1e-3
+    np.testing.assert_array_equal(weights[0], weights[1])
+    for a, b in zip(segments[0].analogsignals, segments[1].analogsignals):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    for a, b in zip(segments[0].spiketrains, segments[1].spiketrains):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
