@@ -46,9 +46,10 @@ PARAMS = {
 
 
 def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1,
-                  plastic=True, verbose=True):
+                  plastic=True, verbose=True, weights=True):
     """Build the seed network on ``backend``, run it, and return a dict of
-    timings, counts, rates and the final E->E weight distribution."""
+    timings, counts, rates and (``weights``) the initial and final E->E weight
+    distributions."""
     import pynnlite as sim
     from pynnlite.random import NumpyRNG, RandomDistribution
 
@@ -111,7 +112,8 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
     say("Connecting spike recorders ...")
     E[:n_rec].record("spikes")
     I[:n_rec].record("spikes")
-    w0 = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
+    if weights:
+        w0 = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
     simulation = sim.get_simulation()
     simulation.build()
     build_time = time.perf_counter() - t_start
@@ -126,15 +128,16 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
         # the seed's compute_rate: spikes of the recorded cells / (Nrec * simtime)
         return pop[:n_rec].mean_spike_count() * 1000.0 / simtime
 
-    weights = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
     result = dict(
         backend=backend, scale=scale, simtime=simtime, seed=seed, threads=threads, plastic=plastic,
         build_s=build_time, compile_s=timings.get("compile_s", 0.0), simulate_s=sim_time,
         n_neurons=N, n_synapses_seed=(CE + CI) * N + n_rec * 2 + N,
         n_synapses=int(ee.size() + ei.size() + ie.size() + ii.size()),
-        n_plastic=int(ee.size()), exc_rate_hz=rate(E), inh_rate_hz=rate(I),
-        w_ee_mean=float(weights.mean()), w_ee_std=float(weights.std()),
-        w_ee_initial_mean=float(w0.mean()), w_ee_initial_std=float(w0.std()))
+        n_plastic=int(ee.size()), exc_rate_hz=rate(E), inh_rate_hz=rate(I))
+    if weights:
+        w = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
+        result.update(w_ee_mean=float(w.mean()), w_ee_std=float(w.std()),
+                      w_ee_initial_mean=float(w0.mean()), w_ee_initial_std=float(w0.std()))
     sim.end()
     return result
 

@@ -12,8 +12,12 @@ from common import report
 from seeds import cuba_stdp
 
 
-def run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1, plastic=True):
-    r = cuba_stdp.build_and_run(backend, scale, simtime, seed, threads, plastic, verbose=False)
+def run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1, plastic=True,
+        weights=False):
+    # the weights are read only on request: reading 8.1 M of them as PyNN's list
+    # costs more memory than the network (and the NEST case reads none either)
+    r = cuba_stdp.build_and_run(backend, scale, simtime, seed, threads, plastic, verbose=False,
+                                weights=weights)
     rates = r["exc_rate_hz"] * int(cuba_stdp.PARAMS["NE"] * scale) + \
         r["inh_rate_hz"] * int(cuba_stdp.PARAMS["NI"] * scale)
     return dict(r, engine=f"pynnlite-{backend}", case="CUBA-STDP",
@@ -30,9 +34,10 @@ def main():
     parser.add_argument("--tstop", type=float, default=None, help="same as --simtime")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--static", action="store_true", help="static E->E synapses")
+    parser.add_argument("--weights", action="store_true", help="also the final E->E weights")
     args = parser.parse_args()
     report(**run(args.backend, args.scale, args.simtime or args.tstop, args.seed, args.threads,
-                 not args.static))
+                 not args.static, args.weights))
 
 
 if __name__ == "__main__":
