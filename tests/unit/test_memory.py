@@ -42,8 +42,8 @@ def test_build_too_big_is_refused_before_the_backend_allocates(monkeypatch):
 @pytest.mark.slow
 def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses():
     # The estimate covers the network, not compiling the engine's loop (a first
-    # run with a cold numba cache needs ~300 MB more for LLVM): a small run of
-    # the same network compiles the loop into the cache first.
+    # run with a cold numba cache needs ~300 MB more for LLVM): a first run of
+    # the same network compiles everything into the cache, the second is measured.
     script = textwrap.dedent("""
         import resource, sys
         import pynnlite as sim
@@ -57,7 +57,7 @@ def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(estimate, peak)
     """)
-    subprocess.run([sys.executable, "-c", script, "1000"], capture_output=True, check=True)
+    subprocess.run([sys.executable, "-c", script, "100000"], capture_output=True, check=True)
     out = subprocess.run([sys.executable, "-c", script, "100000"], capture_output=True, text=True,
                          check=True)
     estimate, peak = map(int, out.stdout.split())
