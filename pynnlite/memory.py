@@ -38,6 +38,20 @@ def resident_bytes():
         return 0
 
 
+def peak_resident_bytes():
+    """This process's peak resident memory (VmHWM). Unlike getrusage's
+    ru_maxrss, it is not inherited from a parent across fork/vfork and exec."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def format_bytes(n):
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if abs(n) < 1024 or unit == "TiB":

@@ -16,7 +16,15 @@ VA = {
 
 
 def peak_rss_bytes():
-    """Peak resident memory of this process (Linux reports kB)."""
+    """Peak resident memory of this process (VmHWM; ru_maxrss would include the
+    parent's peak when the case is started by vfork and exec)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
