@@ -39,7 +39,7 @@ class NumbaBackend(Backend):
                        *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=("DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"),
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
-                  "counter_based_rng", "weight_recording"),
+                  "counter_based_rng", "weight_recording", "threads"),
     )
 
     @classmethod

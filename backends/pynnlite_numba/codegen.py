@@ -49,23 +49,104 @@ def kernel_name(model, uniform):
     return model.kernel[1] + ("_uniform" if uniform and "F" in model.arrays else "")
 
 
-def loop_source(plans, electrodes, phases=()):
+def _block_args(k, m):
+    """Argument names of block k's arrays in the loop's signature."""
+    out = [f"b{k}_{a}" for a in m.arrays] + [f"b{k}_g0"]
+    if "S" in m.arrays:
+        out += [f"b{k}_rtab", f"b{k}_rcols", f"b{k}_rout"]
+    out += [f"b{k}_{a}" for a in m.extra_arrays]
+    if m.splittable:
+        out += [f"b{k}_clo", f"b{k}_chi"]
+    return out
+
+
+def _update_parts_source(plans):
+    """A parallel function updating the splittable blocks, partition by
+    partition: each chunk of a block runs the block's kernel on its columns and
+    writes its spikes to the scratch list at the chunk's first internal index;
+    ``cnt[k, p]`` receives their number."""
+    args = ["s", "seed", "ring_row", "istim", "scr_idx", "scr_mult", "cnt", "n_parts"]
+    body = []
+    for k, (m, uniform, _) in enumerate(plans):
+        if not m.splittable:
+            continue
+        args += [f"b{k}_P", f"b{k}_S", f"b{k}_I", f"b{k}_F", f"b{k}_g0", f"b{k}_clo", f"b{k}_chi"]
+        p_arg = f"b{k}_P" if uniform else f"b{k}_P[:, a:b]"
+        body += [
+            f"        a = b{k}_clo[p]",
+            f"        b = b{k}_chi[p]",
+            f"        cnt[{k}, p] = 0",
+            "        if b > a:",
+            f"            g = b{k}_g0 + a",
+            f"            cnt[{k}, p] = {kernel_name(m, uniform)}(s, {p_arg}, b{k}_S[:, a:b], "
+            f"b{k}_I[:, a:b], b{k}_F[a:a + ((b - a + 7) // 8) * 8], g, ring_row, istim, scr_idx, "
+            "scr_mult, g, seed) - g",
+        ]
+    return args, [
+        "",
+        "",
+        "@njit(cache=True, nogil=True, parallel=True, error_model=\"numpy\")",
+        f"def update_parts({', '.join(args)}):",
+        "    for p in prange(n_parts):",
+    ] + (body or ["        pass"])
+
+
+def _deliver_body(plans, phases, indent, part):
+    """Static delivery, drive and the partitioned phases for partition ``part``."""
+    pad = " " * indent
+    body = [f"{pad}deliver(slot, depth, n_spk, spk_idx, spk_mult, row_ptr, syn_col, syn_w, "
+            f"syn_d, ring, {part}, n_parts)"]
+    for k, (m, _, _) in enumerate(plans):
+        if m.deliver:
+            arrs = ", ".join(f"b{k}_{a}" for a in m.deliver_arrays)
+            body.append(f"{pad}{m.deliver[1]}(s, slot, depth, seed, {arrs}, ring, {part}, n_parts)")
+    for k, (_, fn, n_arrays, partitioned) in enumerate(phases):
+        if partitioned:
+            arrs = ", ".join(f"ph{k}_{i}" for i in range(n_arrays))
+            body.append(f"{pad}{fn}_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, "
+                        f"{part}, n_parts, part_lo[{part}], part_hi[{part}], {arrs})")
+    return body
+
+
+def _deliver_args(plans, phases):
+    args = ["s", "slot", "depth", "dt", "seed", "ring", "n_spk", "spk_idx", "spk_mult", "n_parts",
+            "part_lo", "part_hi", "row_ptr", "syn_col", "syn_w", "syn_d"]
+    for k, (m, _, _) in enumerate(plans):
+        if m.deliver:
+            args += [f"b{k}_{a}" for a in m.deliver_arrays]
+    for k, (_, _, n_arrays, partitioned) in enumerate(phases):
+        if partitioned:
+            args += [f"ph{k}_{i}" for i in range(n_arrays)]
+    return args
+
+
+def loop_source(plans, electrodes, phases=(), parallel=False):
     """Source of the loop for blocks described by ``plans``, in block order: one
     (ModelKernel, uniform parameters, records signals) per block. Electrode
     currents are computed only if ``electrodes``. ``phases``: (module, function,
-    number of arrays) of each synapse phase run after static delivery (plastic
-    synapses, plasticity.py), called as ``function(s, slot, depth, dt, ring,
-    n_spk, spk_idx, spk_mult, *arrays)``."""
+    number of arrays, partitioned) of each synapse phase run after static
+    delivery (plastic synapses, plasticity.py), called as ``function(s, slot,
+    depth, dt, ring, n_spk, spk_idx, spk_mult, *arrays)``; a partitioned phase as
+    ``<function>_begin``, ``_part`` (per target partition, with ``part, n_parts,
+    lo, hi`` after ``spk_mult``) and ``_end``.
+
+    The update and delivery run partition by partition (partition.py); with
+    ``parallel`` each of them is a parallel loop over the partitions (numba's
+    prange), the splittable blocks updated chunk by chunk and their spikes
+    gathered in index order afterwards, so the spike list is the same as with
+    one thread."""
     imports = {}
-    for mod, fn, _ in phases:
-        imports.setdefault(mod, set()).add(fn)
+    for mod, fn, _, partitioned in phases:
+        names = (f"{fn}_begin", f"{fn}_part", f"{fn}_end") if partitioned else (fn,)
+        imports.setdefault(mod, set()).update(names)
     for m, uniform, _ in plans:
         imports.setdefault(m.kernel[0], set()).add(kernel_name(m, uniform))
         if m.deliver:
             imports.setdefault(m.deliver[0], set()).add(m.deliver[1])
     lines = [f"# generated by pynnlite_numba.codegen for: "
-             f"{', '.join(kernel_name(m, u) for m, u, _ in plans)}",
-             "from numba import njit",
+             f"{', '.join(kernel_name(m, u) for m, u, _ in plans)}"
+             f"{' (parallel)' if parallel else ''}",
+             "from numba import njit, prange",
              "from pynnlite_numba.kernels.delivery import deliver",
              "from pynnlite_numba.kernels.electrodes import inject_currents",
              "from pynnlite_numba.kernels.recording import record_spikes, record_signals"]
@@ -73,16 +154,25 @@ def loop_source(plans, electrodes, phases=()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
     block_args = []
     for k, (m, _, _) in enumerate(plans):
-        block_args += [f"b{k}_{a}" for a in m.arrays] + [f"b{k}_g0"]
-        if "S" in m.arrays:
-            block_args += [f"b{k}_rtab", f"b{k}_rcols", f"b{k}_rout"]
-        block_args += [f"b{k}_{a}" for a in m.extra_arrays]
-    for k, (_, _, n_arrays) in enumerate(phases):
+        block_args += _block_args(k, m)
+    for k, (_, _, n_arrays, _) in enumerate(phases):
         block_args += [f"ph{k}_{i}" for i in range(n_arrays)]
     args = ", ".join(["s0", "s_end", "dt", "seed", "ring", "row_ptr", "syn_col", "syn_w", "syn_d",
                       "el_kind", "el_f", "el_i", "el_tptr", "el_tstep", "el_tamp", "el_gptr",
                       "el_gtgt", "el_gid", "istim", "spk_idx", "spk_mult", "rec_flag", "n_rec_spk",
-                      "buf_step", "buf_idx", "buf_mult", "buf_n"] + block_args)
+                      "buf_step", "buf_idx", "buf_mult", "buf_n", "n_parts", "part_lo", "part_hi",
+                      "scr_idx", "scr_mult", "cnt"] + block_args)
+    helpers = []
+    if parallel:
+        up_args, up_src = _update_parts_source(plans)
+        dl_args = _deliver_args(plans, phases)
+        helpers = up_src + [
+            "",
+            "",
+            "@njit(cache=True, nogil=True, parallel=True, error_model=\"numpy\")",
+            f"def deliver_parts({', '.join(dl_args)}):",
+            "    for p in prange(n_parts):",
+        ] + _deliver_body(plans, phases, 8, "p")
     body = [
         "",
         "",
@@ -99,21 +189,40 @@ def loop_source(plans, electrodes, phases=()):
     if electrodes:
         body += ["        inject_currents(s, dt, seed, el_kind, el_f, el_i, el_tptr, el_tstep, el_tamp,",
                  "                        el_gptr, el_gtgt, el_gid, istim)"]
+    if parallel and any(m.splittable for m, _, _ in plans):
+        body.append(f"        update_parts({', '.join(up_args)})")
     body.append("        n_spk = 0")
     for k, (m, uniform, _) in enumerate(plans):
+        if parallel and m.splittable:
+            body += [
+                "        for p in range(n_parts):",
+                f"            first = b{k}_g0 + b{k}_clo[p]",
+                f"            for j in range(first, first + cnt[{k}, p]):",
+                "                spk_idx[n_spk] = scr_idx[j]",
+                "                spk_mult[n_spk] = scr_mult[j]",
+                "                n_spk += 1",
+            ]
+            continue
         arrs = ", ".join(f"b{k}_{a}" for a in m.arrays)
         body.append(f"        n_spk = {kernel_name(m, uniform)}(s, {arrs}, b{k}_g0, ring_row, istim, "
                     f"spk_idx, spk_mult, n_spk, seed)")
-    body += [
-        "        deliver(slot, depth, n_spk, spk_idx, spk_mult, row_ptr, syn_col, syn_w, syn_d, ring)",
-    ]
-    for k, (m, _, _) in enumerate(plans):
-        if m.deliver:
-            arrs = ", ".join(f"b{k}_{a}" for a in m.deliver_arrays)
-            body.append(f"        {m.deliver[1]}(s, slot, depth, seed, {arrs}, ring)")
-    for k, (_, fn, n_arrays) in enumerate(phases):
+    for k, (_, fn, n_arrays, partitioned) in enumerate(phases):
+        if partitioned:
+            arrs = ", ".join(f"ph{k}_{i}" for i in range(n_arrays))
+            body.append(f"        {fn}_begin(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, 0, "
+                        f"n_parts, 0, 0, {arrs})")
+    if parallel:
+        body.append(f"        deliver_parts({', '.join(_deliver_args(plans, phases))})")
+    else:
+        body.append("        for part in range(n_parts):")
+        body += _deliver_body(plans, phases, 12, "part")
+    for k, (_, fn, n_arrays, partitioned) in enumerate(phases):
         arrs = ", ".join(f"ph{k}_{i}" for i in range(n_arrays))
-        body.append(f"        {fn}(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, {arrs})")
+        if partitioned:
+            body.append(f"        {fn}_end(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, 0, "
+                        f"n_parts, 0, 0, {arrs})")
+        else:
+            body.append(f"        {fn}(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, {arrs})")
     body += [
         "        record_spikes(s, n_spk, spk_idx, spk_mult, rec_flag, buf_step, buf_idx, buf_mult, buf_n)",
     ]
@@ -121,16 +230,16 @@ def loop_source(plans, electrodes, phases=()):
         if signals:
             body.append(f"        record_signals(s, b{k}_P, b{k}_S, b{k}_rtab, b{k}_rcols, b{k}_rout)")
     body += ["    return s_end", ""]
-    return "\n".join(lines + body)
+    return "\n".join(lines + helpers + body)
 
 
-def get_loop(plans, electrodes, phases=()):
+def get_loop(plans, electrodes, phases=(), parallel=False):
     """The compiled ``run_loop`` for the given block plans (see loop_source)."""
     key = (tuple((kernel_name(m, u), bool(sig)) for m, u, sig in plans), bool(electrodes),
-           tuple(phases))
+           tuple(phases), bool(parallel))
     if key in _LOOPS:
         return _LOOPS[key]
-    source = loop_source(plans, electrodes, phases)
+    source = loop_source(plans, electrodes, phases, parallel)
     digest = hashlib.sha256((source + _engine_fingerprint()).encode()).hexdigest()[:20]
     name = f"pynnlite_loop_{digest}"
     path = cache_dir() / f"{name}.py"

@@ -2,15 +2,18 @@
 
 Per synapse: ``col`` (int32 ring column channel * n_total + post), ``weight``
 (float64, signed as given) and ``delay`` in steps (uint16, int32 beyond
-65535 steps): 14 bytes per synapse. Rows are sorted by (delay, column) so that
-delivery walks the ring buffers in order. The permutation back to each
-ProjectionSpec's order is computed only when connection values are asked for.
+65535 steps): 14 bytes per synapse. Each row is split by target partition
+(partition.py: row ``pre * n_parts + part``, one part per thread), and sorted
+within a part by (delay, column) so that delivery walks the ring buffers in
+order. The permutation back to each ProjectionSpec's order is computed only
+when connection values are asked for.
 """
 import numpy as np
 
 from pynnlite.errors import ConnectionError, NoModelAvailableError
 
 from .layout import grid_times
+from .partition import part_of
 
 CHANNEL = {"excitatory": 0, "inhibitory": 1}
 
@@ -30,9 +33,11 @@ def delay_steps(delays, dt):
 class SynapseTable:
     """All static synapses of a network in CSR form."""
 
-    def __init__(self, network, layout):
+    def __init__(self, network, layout, bounds=None):
         self.dt = network.dt
         self.n_total = layout.n_total
+        self.bounds = np.array([0, layout.n_total], np.int64) if bounds is None else bounds
+        self.n_parts = len(self.bounds) - 1
         self.projections = {p.index: p for p in network.projections}
         for p in network.projections:
             if p.synapse_model != "StaticSynapse":
@@ -67,21 +72,32 @@ class SynapseTable:
         d = np.concatenate([delay_steps(p.delays, self.dt) for p in nets])
         return pre, col, w, d
 
-    def _order(self, pre, col, d):
-        """The CSR order: by presynaptic neuron, then delay, then ring column;
-        stable, so equal keys keep the spec order."""
+    def _rows(self, pre, col):
+        """Row of each synapse: presynaptic neuron, then target partition."""
+        if self.n_parts == 1:
+            return pre
+        return pre * self.n_parts + part_of(self.bounds, col % max(self.n_total, 1))
+
+    def _order(self, rows, col, d):
+        """The CSR order: by row, then delay, then ring column; stable, so
+        equal keys keep the spec order."""
         n2 = np.int64(2 * max(self.n_total, 1))
         dmax = np.int64(d.max() + 1 if d.size else 1)
-        if (self.n_total + 1) * float(dmax) * float(n2) < 2.0 ** 62:
-            return np.argsort((pre * dmax + d) * n2 + col, kind="stable")
-        return np.lexsort((col, d, pre))
+        n_rows = (self.n_total + 1) * self.n_parts
+        if n_rows * float(dmax) * float(n2) < 2.0 ** 62:
+            return np.argsort((rows * dmax + d) * n2 + col, kind="stable")
+        return np.lexsort((col, d, rows))
 
     def build(self):
         """Build the CSR from the spec's values (also used by reset)."""
         pre, col, w, d = self._concatenated()
-        order = self._order(pre, col, d)
-        self.row_ptr = np.zeros(self.n_total + 1, np.int64)
-        np.cumsum(np.bincount(pre, minlength=self.n_total), out=self.row_ptr[1:])
+        rows = self._rows(pre, col)
+        del pre
+        order = self._order(rows, col, d)
+        n_rows = self.n_total * self.n_parts
+        self.row_ptr = np.zeros(n_rows + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=self.row_ptr[1:])
+        del rows
         self.col = col[order].astype(np.int32)
         self.weight = w[order]
         self.max_delay = int(d.max()) if d.size else 1
@@ -93,7 +109,7 @@ class SynapseTable:
         """CSR positions of one projection's connections, in its spec order."""
         if self._pos is None:
             pre, col, _, d = self._concatenated()
-            order = self._order(pre, col, d)
+            order = self._order(self._rows(pre, col), col, d)
             self._pos = np.empty(self.n_syn, np.int64)
             self._pos[order] = np.arange(self.n_syn, dtype=np.int64)
         start = self.proj_start[projection]

@@ -3,10 +3,13 @@ spike-driven CSR (connectivity.py): they are not triggered by spikes but draw
 in every active step (kernels/drive.py).
 
 Rows by generator (column of the generator block), sorted within a row by
-(delay, ring column) like the static CSR; per connection an int32 ring column,
-a float64 weight and a uint16 delay in steps (14 bytes). A connection's
-position in this table keys its random stream, so the draws depend only on the
-seed and the network, never on threads.
+(target, channel, delay); per connection an int32 ring column, a float64 weight
+and a uint16 delay in steps (14 bytes). A connection's position in this table
+keys its random stream, so the draws depend only on the seed and the network,
+never on threads: the table's order does not depend on the number of threads,
+and because it is sorted by target, the connections of each target partition
+(partition.py) form one stretch of the row, pointed to by ``part_ptr`` (row
+``generator * n_parts + part``).
 """
 import dataclasses
 
@@ -16,6 +19,7 @@ from pynnlite.errors import ConnectionError
 
 from .connectivity import CHANNEL, delay_steps
 from .layout import grid_times
+from .partition import part_of
 
 GENERATOR = "PoissonGenerator"
 
@@ -31,9 +35,11 @@ def split_network(network):
 class DriveTable:
     """All PoissonGenerator connections of a network, and their block's arrays."""
 
-    def __init__(self, projections, network, layout):
+    def __init__(self, projections, network, layout, bounds=None):
         self.dt = network.dt
         self.layout = layout
+        self.bounds = np.array([0, layout.n_total], np.int64) if bounds is None else bounds
+        self.n_parts = len(self.bounds) - 1
         self.projections = {p.index: p for p in projections}
         for p in projections:
             if p.synapse_model != "StaticSynapse":
@@ -64,10 +70,12 @@ class DriveTable:
     def build(self):
         """The table from the spec's values (also used by reset)."""
         gen, col, w, d = self._concatenated()
-        self.order = np.lexsort((col, d, gen))
+        post = col % max(self.layout.n_total, 1)
+        self.order = np.lexsort((d, col, post, gen))
         n_gen = self.block.n if self.block is not None else 0
-        self.row_ptr = np.zeros(n_gen + 1, np.int64)
-        np.cumsum(np.bincount(gen, minlength=n_gen), out=self.row_ptr[1:])
+        rows = gen * self.n_parts + part_of(self.bounds, post)
+        self.part_ptr = np.zeros(n_gen * self.n_parts + 1, np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_gen * self.n_parts), out=self.part_ptr[1:])
         self.col = col[self.order].astype(np.int32)
         self.weight = w[self.order]
         self.max_delay = int(d.max()) if d.size else 1
@@ -79,7 +87,7 @@ class DriveTable:
     def _publish(self):
         """Hand the arrays to the generator block (the compiled loop reads them there)."""
         if self.block is not None:
-            self.block.arrays.update(dptr=self.row_ptr, dcol=self.col, dw=self.weight,
+            self.block.arrays.update(dptr=self.part_ptr, dcol=self.col, dw=self.weight,
                                      dd=self.delay)
 
     def owns(self, projection):
@@ -121,4 +129,4 @@ class DriveTable:
 
     @property
     def nbytes(self):
-        return self.col.nbytes + self.weight.nbytes + self.delay.nbytes + self.row_ptr.nbytes
+        return self.col.nbytes + self.weight.nbytes + self.delay.nbytes + self.part_ptr.nbytes

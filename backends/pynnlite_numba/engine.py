@@ -28,9 +28,15 @@ fixed order (the generated loop, codegen.py, follows it):
 The whole loop over steps runs in one compiled call per run(); it returns early
 only to let Python grow a full spike buffer. The loop is generated for the
 network (codegen.py): one kernel call per model block, phases the network does
-not use (electrodes, signal recording, plasticity) left out. Threads can split the
-update loops of the kernels (each neuron's update is independent) and the
-delivery by target range without changing any result.
+not use (electrodes, signal recording, plasticity) left out.
+
+Threads (``setup(threads=N)``): the neurons are cut into N target partitions
+(partition.py). Phase 2 updates the splittable blocks partition by partition in
+parallel and gathers their spikes in index order; phase 3 runs the static
+delivery, the drive and the STDP synapses of every partition in parallel, each
+writing only to its own targets. Every value is computed by the same
+operations in the same order as with one thread: results are bit-identical
+for every N.
 """
 import time
 
@@ -44,7 +50,9 @@ from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
 from .layout import Layout, grid_times
+from .partition import block_chunks, partition_bounds
 from .stimulus import Stimulus
+from .threads import use_threads
 
 
 class Engine:
@@ -55,23 +63,38 @@ class Engine:
         self.dt = float(network.dt)
         self.seed = int(network.seed) & ((1 << 63) - 1)
         self.layout = Layout(network)
+        self.threads = int(getattr(network, "threads", 1) or 1)
         drive_projections, spiking = split_network(network)
-        self.drive = DriveTable(drive_projections, network, self.layout)
         plastic_projections, spiking = split_plastic(spiking)
-        self.plastic = PlasticSynapses(plastic_projections, network, self.layout)
         spiking, self.parrot_weights = unit_weights(spiking)
-        self.synapses = SynapseTable(spiking, self.layout)
+        self.bounds = partition_bounds(self.threads, network, self.layout, drive_projections,
+                                       plastic_projections, spiking.projections)
+        self.drive = DriveTable(drive_projections, network, self.layout, self.bounds)
+        self.plastic = PlasticSynapses(plastic_projections, network, self.layout, self.bounds)
+        self.synapses = SynapseTable(spiking, self.layout, self.bounds)
         self.parrot_weights.table = self.synapses
         self.stimulus = Stimulus(network, self.layout)
         n = self.layout.n_total
         self.istim = np.zeros(n, np.float64)
         self.spk_idx = np.zeros(max(n, 1), np.int64)
         self.spk_mult = np.zeros(max(n, 1), np.int64)
+        self._setup_partitions()
         self._setup_recording(network)
         self._plan = None
         self.compile_s = 0.0
         self.reset()
         self._prepare_loop()
+
+    def _setup_partitions(self):
+        """Scratch spike lists and per-block column ranges for the threads."""
+        n = self.layout.n_total
+        self.n_parts = len(self.bounds) - 1
+        self.part_lo = np.ascontiguousarray(self.bounds[:-1])
+        self.part_hi = np.ascontiguousarray(self.bounds[1:])
+        self.scr_idx = np.zeros(max(n, 1), np.int64)
+        self.scr_mult = np.zeros(max(n, 1), np.int64)
+        self.cnt = np.zeros((max(len(self.layout.blocks), 1), self.n_parts), np.int64)
+        self.chunks = {id(b): block_chunks(b, self.bounds) for b in self.layout.blocks}
 
     def _prepare_loop(self):
         """Get (generate, compile or load) the loop for the current block plans;
@@ -84,7 +107,7 @@ class Engine:
             return
         t0 = time.perf_counter()
         self._loop = codegen.get_loop(plan, electrodes=len(self.stimulus.kind) > 0,
-                                      phases=self.plastic.phases())
+                                      phases=self.plastic.phases(), parallel=self.threads > 1)
         self._call_loop(0, 0)         # compiles, or loads from the on-disk cache
         self.compile_s += time.perf_counter() - t0
         self._plan = key
@@ -240,11 +263,16 @@ class Engine:
             if "S" in b.model.arrays:
                 block_args += [b.signal_table, b.signal_cols, b.signal_out]
             block_args += [b.arrays[a] for a in b.model.extra_arrays]
+            if b.model.splittable:
+                block_args += list(self.chunks[id(b)])
+        if self.threads > 1:
+            use_threads(self.threads)
         return self._loop(s0, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
-                          self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, *block_args,
-                          *self.plastic.arrays())
+                          self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, self.n_parts,
+                          self.part_lo, self.part_hi, self.scr_idx, self.scr_mult, self.cnt,
+                          *block_args, *self.plastic.arrays())
 
     def _grow_spike_buffer(self):
         cap = 2 * self.buf_step.shape[0]

@@ -58,6 +58,13 @@ class ModelKernel:
         return self.i_params + self.i_state
 
     @property
+    def splittable(self):
+        """True when the update kernel can run on any range of the block's
+        columns (its arrays are exactly the columnar P, S, I and F), so that
+        threads update parts of the block at once (partition.py)."""
+        return self.arrays == ("P", "S", "I", "F")
+
+    @property
     def extra_arrays(self):
         """Block arrays the delivery kernel needs beyond the update kernel's."""
         return tuple(a for a in self.deliver_arrays if a not in self.arrays)

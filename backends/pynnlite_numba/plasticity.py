@@ -26,6 +26,7 @@ from .connectivity import CHANNEL, delay_steps
 from .kernels import stdp as K
 from .kernels import tsodyks as T
 from .layout import grid_times
+from .partition import part_of
 
 STDP = "STDPMechanism"
 TSODYKS = "TsodyksMarkramSynapse"
@@ -57,6 +58,23 @@ def _counting_sort(keys, n_keys, order):
     nxt = ptr[:-1].copy()
     for i in range(keys.shape[0]):
         k = keys[i]
+        order[nxt[k]] = i
+        nxt[k] += 1
+    return ptr
+
+
+@njit(cache=True, nogil=True)
+def _counting_sort_parts(pre, post, post_part, n_parts, n_keys, order):
+    """Like _counting_sort with key ``pre * n_parts + post_part[post]`` (rows
+    split by target partition), without materialising the keys."""
+    ptr = np.zeros(n_keys + 1, np.int64)
+    for i in range(pre.shape[0]):
+        ptr[pre[i] * n_parts + post_part[post[i]] + 1] += 1
+    for k in range(n_keys):
+        ptr[k + 1] += ptr[k]
+    nxt = ptr[:-1].copy()
+    for i in range(pre.shape[0]):
+        k = pre[i] * n_parts + post_part[post[i]]
         order[nxt[k]] = i
         nxt[k] += 1
     return ptr
@@ -108,10 +126,13 @@ class _Group:
 class _PlasticStore:
     """Shared by both rules: groups, CSR construction, spec-order positions."""
 
-    def __init__(self, specs, network, layout):
+    def __init__(self, specs, network, layout, bounds=None):
         self.dt = network.dt
         self.layout = layout
         self.n_total = layout.n_total
+        #: target partitions (partition.py): each presynaptic row is split by them
+        self.bounds = np.array([0, layout.n_total], np.int64) if bounds is None else bounds
+        self.n_parts = len(self.bounds) - 1
         self.projections = {p.index: p for p in specs}
         self.populations = {p.index: p for p in network.populations}
         self.groups = []
@@ -136,13 +157,23 @@ class _PlasticStore:
         self._orders = {k: v for k, v in self._orders.items() if self.groups[k].n <= _CACHE_LIMIT}
 
     def _group_order(self, k):
-        """(row pointers, stable order by presynaptic neuron) of group k."""
+        """(row pointers, stable order by row) of group k: one row per
+        presynaptic neuron and target partition."""
         if k in self._orders:
             return self._orders[k]
         g = self.groups[k]
         pre = np.ascontiguousarray(g.take(g.spec.pre_indices))
         order = np.empty(g.n, _index_dtype(g.n))
-        ptr = _counting_sort(pre, self.layout.pop_size[g.spec.pre], order)
+        n_pre = self.layout.pop_size[g.spec.pre]
+        if self.n_parts == 1:
+            ptr = _counting_sort(pre, n_pre, order)
+        else:
+            lay = self.layout
+            post_part = part_of(self.bounds, lay.pop_offset[g.spec.post]
+                                + np.arange(lay.pop_size[g.spec.post]))
+            post = np.ascontiguousarray(g.take(g.spec.post_indices))
+            ptr = _counting_sort_parts(pre, post, post_part, self.n_parts,
+                                       n_pre * self.n_parts, order)
         if g.n <= _CACHE_LIMIT or self._building:
             self._orders[k] = (ptr, order)
         return ptr, order
@@ -218,8 +249,8 @@ class _PlasticStore:
 class StdpStore(_PlasticStore):
     """All STDPMechanism synapses of a network (kernels/stdp.py)."""
 
-    def __init__(self, specs, network, layout, weight_recordings=()):
-        super().__init__(specs, network, layout)
+    def __init__(self, specs, network, layout, weight_recordings=(), bounds=None):
+        super().__init__(specs, network, layout, bounds)
         self.overrides = {}            # projection -> {parameter: value} set between runs
         for p in specs:
             self._rule(p)              # refuse what the engine cannot do before building
@@ -330,9 +361,9 @@ class StdpStore(_PlasticStore):
             trows.append(tptr)
             trow0 += len(tptr)
         self.trow_ptr = np.concatenate(trows) if trows else np.zeros(1, np.int64)
-        # scratch for one transposed row (the largest in-degree of any group)
+        # scratch for one transposed row (the largest in-degree of any group), per partition
         longest = max([int(np.diff(t).max()) for t in trows if len(t) > 1], default=0)
-        self.kbuf = np.zeros(max(longest, 1), np.float64)
+        self.kbuf = np.zeros((self.n_parts, max(longest, 1)), np.float64)
 
     def reset(self):
         """Weights and parameters from the spec, traces and spike history cleared."""
@@ -535,9 +566,9 @@ class TsodyksStore(_PlasticStore):
 class PlasticSynapses:
     """The engine's plastic synapses: the phases they add to the loop."""
 
-    def __init__(self, specs, network, layout):
+    def __init__(self, specs, network, layout, bounds=None):
         self.stdp = StdpStore([p for p in specs if p.synapse_model == STDP], network, layout,
-                              network.weight_recordings)
+                              network.weight_recordings, bounds)
         self.tsodyks = TsodyksStore([p for p in specs if p.synapse_model == TSODYKS], network,
                                     layout)
         from .clopath import ClopathStore
@@ -570,16 +601,19 @@ class PlasticSynapses:
         self._fresh = False
 
     def phases(self):
-        """(module, function, number of arrays) of each phase the loop needs."""
+        """(module, function, number of arrays, partitioned) of each phase the
+        loop needs; a partitioned phase is three functions, ``<function>_begin``,
+        ``_part`` and ``_end`` (codegen.py runs the middle one per target partition)."""
         out = []
         if self.stdp.groups:
-            out.append(("pynnlite_numba.kernels.stdp", "stdp_phase", len(self.stdp.arrays())))
+            out.append(("pynnlite_numba.kernels.stdp", "stdp_phase", len(self.stdp.arrays()),
+                        True))
         if self.tsodyks.groups:
             out.append(("pynnlite_numba.kernels.tsodyks", "tsodyks_phase",
-                        len(self.tsodyks.arrays())))
+                        len(self.tsodyks.arrays()), False))
         if self.clopath.groups:
             out.append(("pynnlite_numba.kernels.clopath", "clopath_phase",
-                        len(self.clopath.arrays())))
+                        len(self.clopath.arrays()), False))
         return tuple(out)
 
     def arrays(self):

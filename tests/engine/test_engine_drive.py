@@ -36,7 +36,7 @@ def test_counts_equal_the_reference_inversion(lam):
     delay = r.integers(1, depth, n).astype(np.uint16)
     ours, ref = np.zeros((depth, 50)), np.zeros((depth, 50))
     for s in range(12):
-        deliver_drive(s, s % depth, depth, 99, P, I, row_ptr, col, weight, delay, ours)
+        deliver_drive(s, s % depth, depth, 99, P, I, row_ptr, col, weight, delay, ours, 0, 1)
         _reference(s, s % depth, depth, 99, P, I, row_ptr, col, weight, delay, ref)
         np.testing.assert_array_equal(ours, ref)
         ours[s % depth] = 0.0

@@ -67,8 +67,10 @@ def _tail(u, lam, exp_minus, n_terms):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def deliver_drive(s, slot, depth, seed, P, I, row_ptr, col, weight, delay, ring):
-    """Draw and deliver step ``s`` of every connection of every active generator.
+def deliver_drive(s, slot, depth, seed, P, I, row_ptr, col, weight, delay, ring, part, n_parts):
+    """Draw and deliver step ``s`` of every connection of every active generator
+    whose target lies in partition ``part`` (``row_ptr``: one row per generator
+    and partition, drive.py).
 
     The counts are rng.poisson(seed, DRIVE, position, s, ...) exactly: the same
     uniforms (the parts of the counter hash that do not depend on the
@@ -86,8 +88,9 @@ def deliver_drive(s, slot, depth, seed, P, I, row_ptr, col, weight, delay, ring)
             continue
         exp_minus, n_chunks = P[1, g], I[0, g]
         open_end = _poisson_table(lam, exp_minus, table)
-        for k0 in range(row_ptr[g], row_ptr[g + 1], _BLOCK):
-            n = min(_BLOCK, row_ptr[g + 1] - k0)
+        row = g * n_parts + part
+        for k0 in range(row_ptr[row], row_ptr[row + 1], _BLOCK):
+            n = min(_BLOCK, row_ptr[row + 1] - k0)
             m[:n] = 0
             for c in range(n_chunks):
                 head = mix64(np.uint64(seed) ^ (np.uint64(DRIVE + 16 * c) * _C_STREAM))

@@ -27,6 +27,13 @@ postsynaptic spike of step s' reaches the synapse at the end of step s' + D
 This is NEST's event-driven scheme replayed in time order: the same pairs, the
 same order (potentiation by a postsynaptic spike at t - d before depression by
 the presynaptic spike at t; coincident arrivals do not pair).
+
+For threads, the phase runs in three calls: ``stdp_phase_begin`` (history and
+K+ decay) on one thread, ``stdp_phase_part`` once per target partition
+(partition.py; the forward rows are split by partition, row ``pre * n_parts +
+part``), in parallel, and ``stdp_phase_end`` (step 4) on one thread. Every
+synapse, trace and ring entry sees the same operations in the same order for
+any number of partitions.
 """
 from numba import njit
 
@@ -78,24 +85,40 @@ def depress(w, k, kind, a_minus, w_min, w_max, mu_minus):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg, kdecay, kp, km,
-               row_ptr, trow_ptr, post, w, tpos, kbuf, hist_idx, hist_mult, hist_n,
-               wr_tab, wr_pos, wr_sign, wr_out):
+def stdp_phase_begin(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
+                     gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
+                     hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
+    """Before the partitions run (one thread): store the step's spikes in the
+    history ring and decay K+ (read by every partition)."""
     H = hist_n.shape[0]
     hs = s % H
     for j in range(n_spk):
         hist_idx[hs, j] = spk_idx[j]
         hist_mult[hs, j] = spk_mult[j]
     hist_n[hs] = n_spk
-    # 1. traces decay by one step
     for p in range(kseg.shape[0]):
         d = kdecay[p]
         for i in range(kseg[p, K_START], kseg[p, K_START] + kseg[p, K_NPRE]):
             kp[i] *= d
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
+                    gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
+                    hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
+    """Steps 1-3 for the synapses onto targets ``lo <= i < hi`` (partition
+    ``part`` of ``n_parts``; the rows of the forward CSR are split by partition):
+    K- decay, potentiation, depression and transmission. Touches only those
+    targets' traces, weights and ring entries."""
+    H = hist_n.shape[0]
+    buf = kbuf[part]
     for g in range(gi.shape[0]):
         d = gf[g, F_DECAY_MINUS]
-        for i in range(gi[g, G_KM0], gi[g, G_KM0] + gi[g, G_NPOST]):
-            km[i] *= d
+        post0 = gi[g, G_POST0]
+        q0 = max(lo - post0, 0)
+        q1 = min(hi - post0, gi[g, G_NPOST])
+        for q in range(q0, q1):
+            km[gi[g, G_KM0] + q] *= d
     # 2. potentiation by the postsynaptic spikes reaching the synapses now
     for g in range(gi.shape[0]):
         src_step = s - gi[g, G_D]
@@ -105,43 +128,44 @@ def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg,
         src = src_step % H
         post0, npost = gi[g, G_POST0], gi[g, G_NPOST]
         syn0, row0, trow0, kp0 = gi[g, G_SYN0], gi[g, G_ROW0], gi[g, G_TROW0], gi[g, G_KP0]
-        npre = gi[g, G_NPRE]
+        n_rows = gi[g, G_NPRE] * n_parts
         a_plus, w_min, w_max, mu_plus = gf[g, F_A_PLUS], gf[g, F_W_MIN], gf[g, F_W_MAX], \
             gf[g, F_MU_PLUS]
         for j in range(hist_n[src]):
-            q = hist_idx[src, j] - post0
-            if q < 0 or q >= npost:
+            t = hist_idx[src, j]
+            q = t - post0
+            if q < 0 or q >= npost or t < lo or t >= hi:
                 continue
             m = hist_mult[src, j]
-            pre = 0
+            r = 0
             k0, k1 = trow_ptr[trow0 + q], trow_ptr[trow0 + q + 1]
             # pass 1 (sequential): K+ of each incoming synapse's presynaptic neuron
             for k in range(k0, k1):
                 pos = tpos[syn0 + k]
                 # the row holding pos: rows increase along the transposed row, so
                 # search forward from the previous one (galloping, then bisection)
-                if row_ptr[row0 + pre + 1] <= pos:
-                    lo = pre + 1
-                    hi = lo
+                if row_ptr[row0 + r + 1] <= pos:
+                    a = r + 1
+                    b = a
                     step = 1
-                    while row_ptr[row0 + hi + 1] <= pos:
-                        lo = hi + 1
-                        hi += step
+                    while row_ptr[row0 + b + 1] <= pos:
+                        a = b + 1
+                        b += step
                         step *= 2
-                        if hi > npre - 1:
-                            hi = npre - 1
-                    while lo < hi:
-                        mid = (lo + hi) >> 1
+                        if b > n_rows - 1:
+                            b = n_rows - 1
+                    while a < b:
+                        mid = (a + b) >> 1
                         if row_ptr[row0 + mid + 1] <= pos:
-                            lo = mid + 1
+                            a = mid + 1
                         else:
-                            hi = mid
-                    pre = lo
-                kbuf[k - k0] = kp[kp0 + pre]
+                            b = mid
+                    r = a
+                buf[k - k0] = kp[kp0 + r // n_parts]
             # pass 2: the weights, scattered in memory; independent iterations let
             # the processor overlap their cache misses
             for k in range(k0, k1):
-                kk = kbuf[k - k0]
+                kk = buf[k - k0]
                 if kk != 0.0:
                     pos = syn0 + tpos[syn0 + k]
                     wv = w[pos]
@@ -165,7 +189,8 @@ def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg,
             if i < 0 or i >= npre:
                 continue
             fm = sign * spk_mult[j]
-            for k in range(syn0 + row_ptr[row0 + i], syn0 + row_ptr[row0 + i + 1]):
+            row = row0 + i * n_parts + part
+            for k in range(syn0 + row_ptr[row], syn0 + row_ptr[row + 1]):
                 q = post[k]
                 kk = km[km0 + q]
                 wv = w[k]
@@ -173,7 +198,15 @@ def stdp_phase(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, gi, gf, kseg,
                     wv = depress(wv, kk, kind, a_minus, w_min, w_max, mu_minus)
                     w[k] = wv
                 ring_row[col0 + q] += wv * fm
-    # 4. the spikes of steps 2 and 3 enter the traces
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stdp_phase_end(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
+                   gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
+                   hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
+    """After the partitions (one thread): step 4, the spikes of steps 2 and 3
+    enter the traces; then the weight samples."""
+    H = hist_n.shape[0]
     for g in range(gi.shape[0]):
         src_step = s - gi[g, G_D]
         if src_step < 0:

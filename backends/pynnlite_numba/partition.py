@@ -1,0 +1,89 @@
+"""Target partitions: how the work of one step is split between threads.
+
+With ``setup(threads=N)`` the neurons are cut into N contiguous ranges of
+internal indices (partitions). In each step, thread p updates the neurons of
+partition p and then delivers every spike of the step, but only to synapses
+whose target lies in partition p: the static CSR, the PoissonGenerator drive
+and the STDP synapses keep each row split by target partition (row ``r * N +
+p``). No two threads ever write the same ring-buffer entry, weight or trace,
+and every ring-buffer entry receives its additions in the same order as with
+one thread (spikes in list order, then synapses in row order), so results are
+bit-identical for every N; the cut points only decide how evenly the work is
+shared.
+
+The cut points balance an estimate of each target's work per step: its
+neuron update plus its incoming synapses (plastic ones weigh more) and
+PoissonGenerator connections (a draw every step). A cut inside a block whose
+update runs split (``ModelKernel.splittable``) falls on a multiple of 8 from
+the block's start, where its spike flags can be cut into whole 64-bit words.
+"""
+import numpy as np
+from numba import njit
+
+#: estimated work per step, in units of one neuron update: a static synapse
+#: event costs about half an update, a plastic one about twice a static one; a
+#: synapse carries an event in a step with probability rate * dt (10 Hz assumed)
+_NEURON = 1.0
+_STATIC_EVENT = 0.5
+_PLASTIC_EVENT = 1.5
+_DRIVE_DRAW = 2.0
+_ASSUMED_RATE_HZ = 10.0
+
+
+@njit(cache=True, nogil=True)
+def _add_counts(idx, offset, weight, out):
+    """out[offset + idx[i]] += weight for every i (a bincount without copies)."""
+    for i in range(idx.shape[0]):
+        out[offset + idx[i]] += weight
+
+
+def _costs(network, layout, drive_projections, plastic_projections, static_projections):
+    cost = np.full(layout.n_total, _NEURON)
+    p_event = _ASSUMED_RATE_HZ * network.dt * 1e-3
+    for specs, weight in ((static_projections, _STATIC_EVENT * p_event),
+                          (plastic_projections, _PLASTIC_EVENT * p_event),
+                          (drive_projections, _DRIVE_DRAW)):
+        for p in specs:
+            post = np.asarray(p.post_indices)
+            if post.dtype.kind not in "iu":
+                post = post.astype(np.int64)
+            _add_counts(post, layout.pop_offset[p.post], weight, cost)
+    return cost
+
+
+def _aligned(bound, layout):
+    """Move a cut point inside a splittable block onto a multiple of 8 from the
+    block's start (rounded to the nearer one)."""
+    for b in layout.blocks:
+        if b.g0 < bound < b.g0 + b.n and b.model.splittable:
+            off = int(round((bound - b.g0) / 8.0)) * 8
+            return min(b.g0 + off, b.g0 + b.n)
+    return bound
+
+
+def partition_bounds(n_parts, network, layout, drive_projections=(), plastic_projections=(),
+                     static_projections=()):
+    """Cut points (int64, length n_parts + 1, from 0 to n_total) of the target
+    partitions."""
+    n = layout.n_total
+    if n_parts <= 1 or n == 0:
+        return np.array([0, n], np.int64)
+    cum = np.cumsum(_costs(network, layout, drive_projections, plastic_projections,
+                           static_projections))
+    targets = cum[-1] * np.arange(1, n_parts) / n_parts
+    cuts = [_aligned(int(np.searchsorted(cum, t)) + 1, layout) for t in targets]
+    bounds = np.array([0] + cuts + [n], np.int64)
+    return np.maximum.accumulate(np.minimum(bounds, n))
+
+
+def part_of(bounds, internal):
+    """The partition of each target internal index."""
+    return (np.searchsorted(bounds, internal, side="right") - 1).astype(np.int64)
+
+
+def block_chunks(block, bounds):
+    """(lo, hi) arrays, relative to the block, of the block's columns in each
+    partition (empty ranges where a partition does not meet the block)."""
+    lo = np.clip(bounds[:-1] - block.g0, 0, block.n).astype(np.int64)
+    hi = np.clip(bounds[1:] - block.g0, 0, block.n).astype(np.int64)
+    return lo, hi
