@@ -5,8 +5,13 @@ are measured honestly), interleaved engine by engine, repeated, and the median
 of each phase is reported with the ratio pynnlite / NEST. Results are also
 written as JSON to benchmarks/results/.
 
-Usage: python benchmarks/run.py [--quick] [--repeat N] [--threads N]
+Usage: python benchmarks/run.py [--quick] [--repeat N] [--threads N] [--scaling M]
                                 [--cases va-cuba,va-coba,cuba-stdp,hpc]
+
+--scaling M also runs every case on M threads (both engines, interleaved) and
+prints each engine's speed-up from --threads to M threads, and whether
+pynnlite's spikes on M threads are identical to those on --threads (the
+examples' spike_digest, where the case reports one).
 
 The plastic seeds are long at full size (NEST: CUBA-STDP ~1 min, the HPC
 benchmark at scale 1 ~2.5 min and 4.3 GB); the HPC benchmark runs once (the
@@ -89,6 +94,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one repeat, shorter simulations")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--scaling", type=int, default=0,
+                        help="also run on this many threads and print the speed-up")
     parser.add_argument("--cases", default=",".join(BENCHMARKS))
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
@@ -112,6 +119,16 @@ def main():
                    "first_run_compile_s": first["compile_s"]}
             if have_nest:
                 row["nest"] = median_of(results["nest"])
+            if args.scaling:
+                scaled = {"pynnlite": [], "nest": []}
+                for _ in range(repeat):
+                    scaled["pynnlite"].append(run_case(ours, args.scaling, env, extra))
+                    if have_nest:
+                        scaled["nest"].append(run_case(nest, args.scaling, env, extra))
+                row["scaling"] = {k: median_of(v) for k, v in scaled.items() if v}
+                row["scaling"]["spikes_identical"] = [
+                    r.get("spike_digest") == results["pynnlite"][0].get("spike_digest")
+                    for r in scaled["pynnlite"]]
             rows.append(row)
             print_row(row)
     finally:
@@ -121,7 +138,7 @@ def main():
     path = os.path.join(args.out, f"bench-{stamp}.json")
     with open(path, "w") as f:
         json.dump({"machine": platform.platform(), "cpus": os.cpu_count(), "threads": args.threads,
-                   "quick": args.quick, "rows": rows}, f, indent=1)
+                   "scaling": args.scaling, "quick": args.quick, "rows": rows}, f, indent=1)
     print(f"\nresults written to {path}")
 
 
@@ -154,6 +171,26 @@ def print_row(row):
     for key, label in (("exc_rate_hz", "exc rate (Hz)"), ("inh_rate_hz", "inh rate (Hz)")):
         if key in ours:
             print(f"{label:22}{ours[key]:12.2f}{nest.get(key, nan) if nest else nan:12.2f}")
+    if "scaling" in row:
+        print_scaling(row)
+
+
+def _sim_s(r):
+    """Simulated wall time of a case (presimulation included where there is one)."""
+    return r["simulate_s"] + r.get("presimulate_s", 0.0)
+
+
+def print_scaling(row):
+    ours, nest, sc = row["pynnlite"], row.get("nest"), row["scaling"]
+    nan = float("nan")
+    m = sc["pynnlite"]["threads"]
+    a, b = _sim_s(sc["pynnlite"]), _sim_s(sc["nest"]) if "nest" in sc else nan
+    print(f"{f'simulate, {m} threads (s)':22}{a:12.3f}{b:12.3f}{a / b:9.3f}")
+    b0 = _sim_s(nest) if nest else nan
+    label = f"speed-up {ours['threads']} -> {m} threads"
+    print(f"{label:22}{_sim_s(ours) / a:12.2f}{b0 / b:12.2f}")
+    same = sc["spikes_identical"]
+    print(f"{'spikes identical':22}{'yes' if all(same) else 'NO':>12}   ({sum(same)} of {len(same)} runs)")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
     distributions."""
     import pynnlite as sim
     from pynnlite.random import NumpyRNG, RandomDistribution
+    from pynnlite.utility import spike_digest
 
     p = PARAMS
     simtime = p["simtime"] if simtime is None else float(simtime)
@@ -133,7 +134,8 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, seed=None, threads=1
         build_s=build_time, compile_s=timings.get("compile_s", 0.0), simulate_s=sim_time,
         n_neurons=N, n_synapses_seed=(CE + CI) * N + n_rec * 2 + N,
         n_synapses=int(ee.size() + ei.size() + ie.size() + ii.size()),
-        n_plastic=int(ee.size()), exc_rate_hz=rate(E), inh_rate_hz=rate(I))
+        n_plastic=int(ee.size()), exc_rate_hz=rate(E), inh_rate_hz=rate(I),
+        spike_digest=spike_digest(E, I))
     if weights:
         w = np.asarray(ee.get("weight", format="list", with_address=False), np.float64).ravel()
         result.update(w_ee_mean=float(w.mean()), w_ee_std=float(w.std()),

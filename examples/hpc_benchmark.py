@@ -106,6 +106,7 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, presimtime=None, see
     logged values (times in s, memory in kB) and the counts."""
     import pynnlite as sim
     from pynnlite.random import NumpyRNG, RandomDistribution
+    from pynnlite.utility import spike_digest
 
     p = PARAMS
     simtime = p["simtime"] if simtime is None else float(simtime)
@@ -186,7 +187,7 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, presimtime=None, see
                   n_neurons=NE + NI, n_synapses=int(sum(prj.size() for prj in projections)),
                   n_rec=n_rec, n_spikes_sim=int(round(all_spikes - presim_spikes)),
                   compile_s=dict(getattr(simulation._backend, "timings", {})).get("compile_s", 0.0),
-                  poisson_rate_hz=rate, JE_pA=JE_pA)
+                  poisson_rate_hz=rate, JE_pA=JE_pA, spike_digest=spike_digest(E))
     sim.end()
     return result
 
