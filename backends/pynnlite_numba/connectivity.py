@@ -9,6 +9,7 @@ order. The permutation back to each ProjectionSpec's order is computed only
 when connection values are asked for.
 """
 import numpy as np
+from numba import njit
 
 from pynnlite.errors import ConnectionError, NoModelAvailableError
 
@@ -18,11 +19,43 @@ from .partition import part_of
 CHANNEL = {"excitatory": 0, "inhibitory": 1}
 
 #: peak bytes per static synapse while the table is built: the concatenated
-#: int64 pre/col/delay and float64 weight (32), the sort key and permutation
+#: int64 pre/col/delay and float64 weight (32), the row key and permutation
 #: (16), then the kept table (14: int32 col, float64 weight, uint16 delay) and
 #: the spec's int32 indices still held by the frontend; calibrated against peak
 #: RSS at 1e7 synapses (tests/unit/test_memory.py)
 BUILD_PEAK_BYTES_PER_SYNAPSE = 62
+
+
+@njit(cache=True, nogil=True)
+def _csr_order(rows, n_rows, d, col, n2, order):
+    """Fill ``order`` with the CSR order (by row, then delay, then ring column,
+    stable) and return the row pointers: a counting sort by row, then a stable
+    sort of the rows not already in (delay, column) order. Connectors generate
+    their connections by target, so rows are usually in order already and the
+    whole sort costs O(n)."""
+    ptr = np.zeros(n_rows + 1, np.int64)
+    for i in range(rows.shape[0]):
+        ptr[rows[i] + 1] += 1
+    for r in range(n_rows):
+        ptr[r + 1] += ptr[r]
+    nxt = ptr[:-1].copy()
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        order[nxt[r]] = i
+        nxt[r] += 1
+    for r in range(n_rows):
+        a, b = ptr[r], ptr[r + 1]
+        in_order = True
+        for k in range(a + 1, b):
+            i, j = order[k - 1], order[k]
+            if d[j] * n2 + col[j] < d[i] * n2 + col[i]:
+                in_order = False
+                break
+        if not in_order:
+            seg = order[a:b].copy()
+            keys = d[seg] * n2 + col[seg]
+            order[a:b] = seg[np.argsort(keys, kind="mergesort")]
+    return ptr
 
 
 def delay_steps(delays, dt):
@@ -79,24 +112,19 @@ class SynapseTable:
         return pre * self.n_parts + part_of(self.bounds, col % max(self.n_total, 1))
 
     def _order(self, rows, col, d):
-        """The CSR order: by row, then delay, then ring column; stable, so
-        equal keys keep the spec order."""
-        n2 = np.int64(2 * max(self.n_total, 1))
-        dmax = np.int64(d.max() + 1 if d.size else 1)
-        n_rows = (self.n_total + 1) * self.n_parts
-        if n_rows * float(dmax) * float(n2) < 2.0 ** 62:
-            return np.argsort((rows * dmax + d) * n2 + col, kind="stable")
-        return np.lexsort((col, d, rows))
+        """(row pointers, CSR order): by row, then delay, then ring column;
+        stable, so equal keys keep the spec order."""
+        n_rows = self.n_total * self.n_parts
+        order = np.empty(rows.shape[0], np.int64)
+        ptr = _csr_order(rows, n_rows, d, col, np.int64(2 * max(self.n_total, 1)), order)
+        return ptr, order
 
     def build(self):
         """Build the CSR from the spec's values (also used by reset)."""
         pre, col, w, d = self._concatenated()
         rows = self._rows(pre, col)
         del pre
-        order = self._order(rows, col, d)
-        n_rows = self.n_total * self.n_parts
-        self.row_ptr = np.zeros(n_rows + 1, np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=self.row_ptr[1:])
+        self.row_ptr, order = self._order(rows, col, d)
         del rows
         self.col = col[order].astype(np.int32)
         self.weight = w[order]
@@ -109,7 +137,7 @@ class SynapseTable:
         """CSR positions of one projection's connections, in its spec order."""
         if self._pos is None:
             pre, col, _, d = self._concatenated()
-            order = self._order(self._rows(pre, col), col, d)
+            _, order = self._order(self._rows(pre, col), col, d)
             self._pos = np.empty(self.n_syn, np.int64)
             self._pos[order] = np.arange(self.n_syn, dtype=np.int64)
         start = self.proj_start[projection]
