@@ -202,8 +202,12 @@ class _PlasticStore:
 
     def _ordered(self, k, values, dtype):
         """Per-connection values of group k in CSR order."""
+        values = self.groups[k].take(values)
+        if values.ndim == 1 and values.strides == (0,):
+            # one value for all (a zero-stride view): no permutation to apply
+            return np.full(values.shape[0], values[0] if values.size else 0, dtype=dtype)
         _, order = self._group_order(k)
-        return np.ascontiguousarray(self.groups[k].take(values)[order], dtype=dtype)
+        return np.ascontiguousarray(values[order], dtype=dtype)
 
     def positions(self, projection):
         """Positions in the concatenated synapse arrays of a projection's
