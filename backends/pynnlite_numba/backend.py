@@ -12,6 +12,7 @@ from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
 from .connectivity import BUILD_PEAK_BYTES_PER_SYNAPSE
+from .plasticity import BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE, PLASTIC_MODELS
 from .engine import Engine
 from .models import MODEL_KERNELS
 
@@ -45,13 +46,16 @@ class NumbaBackend(Backend):
     @classmethod
     def memory_estimate(cls, network):
         """Peak bytes the engine allocates to build and run ``network``: the
-        synapse table at its build peak, the ring buffers (max delay x 2 channels
-        x neurons) and the per-neuron blocks."""
+        synapse tables (static and plastic) at their build peak, the ring
+        buffers (max delay x 2 channels x neurons) and the per-neuron blocks."""
         n = network.n_neurons
         depth = int(round(network.max_delay / network.dt)) + 2
         ring = depth * 2 * n * 8
         neurons = n * BYTES_PER_NEURON
-        return int(network.n_connections * BUILD_PEAK_BYTES_PER_SYNAPSE + ring + neurons)
+        plastic = sum(p.size for p in network.projections if p.synapse_model in PLASTIC_MODELS)
+        static = network.n_connections - plastic
+        return int(static * BUILD_PEAK_BYTES_PER_SYNAPSE
+                   + plastic * BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE + ring + neurons)
 
     def __init__(self, **options):
         super().__init__(**options)

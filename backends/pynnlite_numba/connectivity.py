@@ -18,12 +18,11 @@ from .partition import part_of
 
 CHANNEL = {"excitatory": 0, "inhibitory": 1}
 
-#: peak bytes per static synapse while the table is built: the concatenated
-#: int64 pre/col/delay and float64 weight (32), the row key and permutation
-#: (16), then the kept table (14: int32 col, float64 weight, uint16 delay) and
-#: the spec's int32 indices still held by the frontend; calibrated against peak
-#: RSS at 1e7 synapses (tests/unit/test_memory.py)
-BUILD_PEAK_BYTES_PER_SYNAPSE = 62
+#: peak bytes per static synapse while the table is built: the kept table (14:
+#: int32 col, float64 weight, uint16 delay), written in place from the spec's
+#: int32 indices still held by the frontend (8) and its values; calibrated
+#: against peak RSS at 1e7 synapses (tests/unit/test_memory.py)
+BUILD_PEAK_BYTES_PER_SYNAPSE = 20
 
 
 @njit(cache=True, nogil=True)
@@ -58,9 +57,58 @@ def _csr_order(rows, n_rows, d, col, n2, order):
     return ptr
 
 
+@njit(cache=True, nogil=True)
+def _count_rows(pre, post, pre0, post0, part, n_parts, ptr):
+    """ptr[row + 1] += 1 for every connection of one projection (pre/post local
+    indices; ``part``: the partition of every internal index)."""
+    for i in range(pre.shape[0]):
+        ptr[(pre0 + pre[i]) * n_parts + part[post0 + post[i]] + 1] += 1
+
+
+@njit(cache=True, nogil=True)
+def _scatter(pre, post, pre0, post0, col0, part, n_parts, w, d, nxt, col, weight, delay):
+    """Write one projection's connections at the next free place of their rows:
+    in spec order within each row, as a stable counting sort by row would."""
+    for i in range(pre.shape[0]):
+        r = (pre0 + pre[i]) * n_parts + part[post0 + post[i]]
+        k = nxt[r]
+        nxt[r] = k + 1
+        col[k] = col0 + post[i]
+        weight[k] = w[i]
+        delay[k] = d[i]
+
+
+@njit(cache=True, nogil=True)
+def _sort_rows(ptr, col, weight, delay, n2):
+    """Put every row not yet in (delay, column) order into it, stably."""
+    for r in range(ptr.shape[0] - 1):
+        a, b = ptr[r], ptr[r + 1]
+        in_order = True
+        for k in range(a + 1, b):
+            if delay[k] * n2 + col[k] < delay[k - 1] * n2 + col[k - 1]:
+                in_order = False
+                break
+        if not in_order:
+            keys = delay[a:b].astype(np.int64) * n2 + col[a:b]
+            perm = np.argsort(keys, kind="mergesort")
+            col[a:b] = col[a:b][perm]
+            weight[a:b] = weight[a:b][perm]
+            delay[a:b] = delay[a:b][perm]
+
+
 def delay_steps(delays, dt):
-    """Delays (ms, on the grid) as whole steps."""
-    return np.rint(np.asarray(delays, np.float64) / dt).astype(np.int64)
+    """Delays (ms, on the grid) as whole steps; one value for all (a
+    zero-stride view) stays a zero-stride view."""
+    delays = np.asarray(delays, np.float64)
+    if delays.ndim == 1 and delays.strides == (0,) and delays.size:
+        return np.broadcast_to(np.int64(np.rint(delays[0] / dt)), delays.shape)
+    return np.rint(delays / dt).astype(np.int64)
+
+
+def _indices(values):
+    """Connection indices as an integer array numba can read (no copy if they are one)."""
+    values = np.asarray(values)
+    return values if values.dtype.kind in "iu" else values.astype(np.int64)
 
 
 class SynapseTable:
@@ -120,16 +168,34 @@ class SynapseTable:
         return ptr, order
 
     def build(self):
-        """Build the CSR from the spec's values (also used by reset)."""
-        pre, col, w, d = self._concatenated()
-        rows = self._rows(pre, col)
-        del pre
-        self.row_ptr, order = self._order(rows, col, d)
-        del rows
-        self.col = col[order].astype(np.int32)
-        self.weight = w[order]
-        self.max_delay = int(d.max()) if d.size else 1
-        self.delay = d[order].astype(np.uint16 if self.max_delay < 65536 else np.int32)
+        """Build the CSR from the spec's values (also used by reset): count the
+        connections of every row, then write each projection's connections
+        straight into their rows (no concatenated copy of the spec), then sort
+        the few rows not already in (delay, column) order. The result is the
+        order of ``_order`` on the concatenated spec."""
+        lay = self.layout
+        n_total = max(self.n_total, 1)
+        part = part_of(self.bounds, np.arange(n_total))
+        nets = list(self.projections.values())
+        delays = [delay_steps(p.delays, self.dt) for p in nets]
+        self.max_delay = max([int(d.max()) for d in delays if d.size], default=1)
+        n_rows = self.n_total * self.n_parts
+        ptr = np.zeros(n_rows + 1, np.int64)
+        for p in nets:
+            _count_rows(_indices(p.pre_indices), _indices(p.post_indices), lay.pop_offset[p.pre],
+                        lay.pop_offset[p.post], part, self.n_parts, ptr)
+        np.cumsum(ptr, out=ptr)
+        self.col = np.empty(self.n_syn, np.int32)
+        self.weight = np.empty(self.n_syn, np.float64)
+        self.delay = np.empty(self.n_syn, np.uint16 if self.max_delay < 65536 else np.int32)
+        nxt = ptr[:-1].copy()
+        for p, d in zip(nets, delays):
+            _scatter(_indices(p.pre_indices), _indices(p.post_indices), lay.pop_offset[p.pre],
+                     lay.pop_offset[p.post], lay.pop_offset[p.post] + CHANNEL[p.receptor_type]
+                     * lay.n_total, part, self.n_parts, np.asarray(p.weights, np.float64), d, nxt,
+                     self.col, self.weight, self.delay)
+        _sort_rows(ptr, self.col, self.weight, self.delay, np.int64(2 * n_total))
+        self.row_ptr = ptr
         self._pos = None
         self.modified = False
 

@@ -38,6 +38,11 @@ STDP_PARAMETERS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max
                    "mu_minus", "mu", "dendritic_delay_fraction")
 TSODYKS_PARAMETERS = ("U", "tau_rec", "tau_facil")
 _CACHE_LIMIT = 1 << 24
+#: peak bytes per plastic (STDP) synapse while the store is built: the kept 16
+#: (post, weight, transposed index), the permutation by row (4) and the
+#: gathered values on their way into the store; calibrated like the static
+#: table's BUILD_PEAK_BYTES_PER_SYNAPSE (peak RSS at 1e7 synapses)
+BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE = 31
 
 
 def split_plastic(network):
