@@ -2,7 +2,8 @@
 TsodyksMarkramSynapse (kernels/tsodyks.py), kept apart from the static CSR.
 
 Each plastic ProjectionSpec becomes one group per distinct delay (usually one):
-a CSR by presynaptic neuron built by a stable counting sort, so that synapses
+a CSR by presynaptic neuron (for STDP split by target partition, partition.py:
+row ``pre * n_parts + part``) built by a stable counting sort, so that synapses
 keep the spec's order within a row. The permutation back to the spec's order
 is not stored (it would cost 4-8 bytes per synapse); it is recomputed, in
 linear time, when connection values are read or written, and cached for
