@@ -208,12 +208,19 @@ class _PlasticStore:
 
     def _ordered(self, k, values, dtype):
         """Per-connection values of group k in CSR order."""
+        return self._ordered_into(k, values, np.empty(self.groups[k].n, dtype))
+
+    def _ordered_into(self, k, values, out):
+        """Write group k's values in CSR order into ``out`` (no temporary copy)."""
         values = self.groups[k].take(values)
         if values.ndim == 1 and values.strides == (0,):
             # one value for all (a zero-stride view): no permutation to apply
-            return np.full(values.shape[0], values[0] if values.size else 0, dtype=dtype)
+            out[:] = values[0] if values.size else 0
+            return out
         _, order = self._group_order(k)
-        return np.ascontiguousarray(values[order], dtype=dtype)
+        # mode="clip": with the default "raise" numpy buffers the output (a full copy)
+        np.take(np.asarray(values, out.dtype), order, out=out, mode="clip")
+        return out
 
     def positions(self, projection):
         """Positions in the concatenated synapse arrays of a projection's
@@ -360,8 +367,7 @@ class StdpStore(_PlasticStore):
         trows, trow0 = [], 0
         for k, g in enumerate(self.groups):
             s0 = self.gi[k, K.G_SYN0]
-            post = self._ordered(k, g.spec.post_indices, np.int32)
-            self.post[s0:s0 + g.n] = post
+            post = self._ordered_into(k, g.spec.post_indices, self.post[s0:s0 + g.n])
             if g.n >= 2 ** 31:
                 raise NoModelAvailableError(
                     f"projection '{g.spec.label}': {g.n} synapses with one delay; the numba "
@@ -381,7 +387,8 @@ class StdpStore(_PlasticStore):
         self._apply_rules()
         for k, g in enumerate(self.groups):
             s0 = self.gi[k, K.G_SYN0]
-            self.w[s0:s0 + g.n] = np.abs(self._ordered(k, g.spec.weights, np.float64))
+            w = self._ordered_into(k, g.spec.weights, self.w[s0:s0 + g.n])
+            np.abs(w, out=w)
         self.kp[:] = 0.0
         self.km[:] = 0.0
         self.hist_n[:] = 0
