@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from pynnlite._compiled import self_connection_mask, split_keys
 from pynnlite.errors import (ConnectionError, InvalidDimensionsError, InvalidModelError,
                              InvalidParameterValueError)
 from pynnlite.random import NumpyRNG, RandomDistribution, as_rng
@@ -83,10 +84,16 @@ def _empty():
     return np.empty(0, dtype=np.int64)
 
 
-def _from_keys(keys, n_pre, attributes=None):
-    """Connections from sorted keys post * n_pre + pre."""
+def _from_keys(keys, n_pre, attributes=None, compact=False):
+    """Connections from sorted keys post * n_pre + pre; with ``compact``, int32
+    indices when they fit (what a Projection keeps), made in one pass."""
     if n_pre == 0 or keys.size == 0:
         return Connections(_empty(), _empty(), attributes or {})
+    if compact and n_pre < 2 ** 31 and int(keys[-1]) // n_pre < 2 ** 31:
+        pre = np.empty(keys.size, np.int32)
+        post = np.empty(keys.size, np.int32)
+        split_keys(keys, np.int64(n_pre), pre, post)
+        return Connections(pre, post, attributes or {})
     post, pre = np.divmod(keys, n_pre)
     return Connections(pre, post, attributes or {})
 
@@ -143,8 +150,8 @@ class _Exclusion:
         self.counts = np.searchsorted(sorted_ids, row_ids, side="right") - self._lo
 
     def mask(self, keys):
-        rows, values = np.divmod(keys, self.n_values)
-        return self.row_ids[rows] == self.value_ids[values]
+        return self_connection_mask(keys, np.int64(self.n_values), self.row_ids, self.value_ids,
+                                    np.empty(keys.shape, dtype=bool))
 
     def keys(self, rows):
         """Sorted keys of the forbidden pairs in the given (sorted) rows."""
@@ -909,7 +916,7 @@ class FixedNumberPreConnector(_FixedNumberConnector):
 
     def _connect(self, context):
         keys = self._sample(context, context.post_ids, context.pre_ids)
-        return _from_keys(keys, context.n_pre)
+        return _from_keys(keys, context.n_pre, compact=True)
 
 
 class FixedNumberPostConnector(_FixedNumberConnector):
