@@ -25,23 +25,48 @@ NEST does the same), replaced by v_reset while refractory and by v_clamp
 while clamped; dV/dt is then 0 (and dw/dt too while clamped).
 
 Kernels loop over neurons one by one (the adaptive sub-steps differ per
-neuron); parameter rows P have one column, or one per neuron.
+neuron); parameter rows P have one column (the ``_uniform`` kernels read the
+literal column 0) or one per neuron. The per-neuron step is inlined into each
+kernel (``inline="always"``) and calls the model's RKF45 stepper, one compiled
+function per model with its right-hand side inlined at its one call site
+(rkf45.py): a network compiles only the kernels it uses, each with one copy of
+its right-hand side. The stepper stays a function of its own because numba's
+inlining copies the callee's IR at a cost that grows fast with its size.
 """
-import numpy as np
 from numba import njit
 
 from .adex_rhs import (
-    CLAMPED, CLOPATH, COND_ALPHA, COND_EXP, FREE, REFRACTORY, _B, _CALTD, _CALTP, _CB,
-    _CCLAMP, _CCONST, _CDT, _CEPS, _CH, _CISP, _CREF, _CTHM, _CTHP, _CULEN, _CUREF, _CVCLAMP,
-    _CVPEAK, _CVRESET, _CVTMAX, _DIM, _EPS, _G0E, _G0I, _H, _REF, _ROW_HINT, _ROW_LTD,
-    _ROW_LTP, _SPIKE_AT, _VRESET
+    CLAMPED, FREE, REFRACTORY, _B, _CALTD, _CALTP, _CB, _CCLAMP, _CCONST, _CDT, _CEPS, _CH,
+    _CISP, _CREF, _CTHM, _CTHP, _CULEN, _CUREF, _CVCLAMP, _CVPEAK, _CVRESET, _CVTMAX, _DIM, _EPS,
+    _G0E, _G0I, _H, _REF, _ROW_HINT, _ROW_LTD, _ROW_LTP, _SPIKE_AT, _VRESET, rhs_clopath,
+    rhs_cond_alpha, rhs_cond_exp
 )
-from .rkf45 import N_WORK, evolve
+from .rkf45 import evolve
+
+
+# The RKF45 stepper of each model (rkf45.evolve with the model's right-hand
+# side, both inlined).
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _evolve_cond_exp(y, t0, t1, h, eps, work, P, c, mode, i_stim):
+    return evolve(rhs_cond_exp, y, t0, t1, h, eps, work, P, c, mode, i_stim)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _cond_neuron(kind, i, y, work, S, I, P, c, i_stim, w_row):
-    """Integrate one step of one conductance-based neuron; returns its spike count."""
+def _evolve_cond_alpha(y, t0, t1, h, eps, work, P, c, mode, i_stim):
+    return evolve(rhs_cond_alpha, y, t0, t1, h, eps, work, P, c, mode, i_stim)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _evolve_clopath(y, t0, t1, h, eps, work, P, c, mode, i_stim):
+    return evolve(rhs_clopath, y, t0, t1, h, eps, work, P, c, mode, i_stim)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _cond_neuron(stepper, w_row, i, y, work, S, I, P, c, i_stim):
+    """Integrate one step of one conductance-based neuron (``stepper``: the
+    model's _evolve_*, w in state row ``w_row``); returns its spike count (at
+    most 255)."""
     dim = y.shape[0]
     for k in range(dim):
         y[k] = S[k, i]
@@ -53,8 +78,8 @@ def _cond_neuron(kind, i, y, work, S, I, P, c, i_stim, w_row):
     spikes = 0
     t = 0.0
     while t < h:
-        t, h_int = evolve(kind, y, t, h, h_int, eps, work, P, c,
-                          REFRACTORY if r > 0 else FREE, i_stim)
+        t, h_int = stepper(y, t, h, h_int, eps, work, P, c, REFRACTORY if r > 0 else FREE,
+                           i_stim)
         if r > 0:
             y[0] = P[_VRESET, c]
         elif y[0] >= P[_SPIKE_AT, c]:
@@ -68,7 +93,7 @@ def _cond_neuron(kind, i, y, work, S, I, P, c, i_stim, w_row):
         S[k, i] = y[k]
     S[dim, i] = h_int
     I[0, i] = r
-    return spikes
+    return min(spikes, 255)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -82,71 +107,73 @@ def _emit(F, g0, n, spk_idx, spk_mult, n_spk):
     return n_spk
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _cond_neuron_step(kind, i, c, y, work, S, I, P, ring_row, half, g0, istim):
-    """One step of neuron i (parameter column c): integrate, then the step's
-    conductance jumps; returns its spike count (at most 255)."""
-    if kind == COND_EXP:
-        spikes = _cond_neuron(COND_EXP, i, y, work, S, I, P, c, istim[g0 + i], 3)
-        S[1, i] += ring_row[g0 + i]
-        S[2, i] += ring_row[half + g0 + i]
-    else:
-        spikes = _cond_neuron(COND_ALPHA, i, y, work, S, I, P, c, istim[g0 + i], 5)
-        S[1, i] += ring_row[g0 + i] * P[_G0E, c]
-        S[3, i] += ring_row[half + g0 + i] * P[_G0I, c]
-    ring_row[g0 + i] = 0.0
-    ring_row[half + g0 + i] = 0.0
-    return min(spikes, 255)
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _cond_block(kind, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, uniform):
-    """All neurons of a block; W holds the scratch rows (y, then the RKF45 work
-    rows). ``uniform``: one parameter column (the literal column 0 lets the
-    compiler keep the parameters in registers)."""
-    n = S.shape[1]
-    half = ring_row.shape[0] // 2
-    y = W[0]
-    work = W[1:]
-    if uniform:
-        for i in range(n):
-            F[i] = _cond_neuron_step(kind, i, 0, y, work, S, I, P, ring_row, half, g0, istim)
-    else:
-        for i in range(n):
-            F[i] = _cond_neuron_step(kind, i, i, y, work, S, I, P, ring_row, half, g0, istim)
-    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
-
+# The conductance kernels: W holds the scratch rows (y, then the RKF45 work
+# rows). The spikes arriving in the step are added to g (exp) or dg (alpha,
+# times e / tau_syn) after the integration, so they act from the next step.
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_cond_exp(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
-    return _cond_block(COND_EXP, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
-                       False)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        F[i] = _cond_neuron(_evolve_cond_exp, 3, i, y, work, S, I, P, i, istim[g0 + i])
+        S[1, i] += ring_row[g0 + i]
+        S[2, i] += ring_row[half + g0 + i]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_cond_exp_uniform(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
                                  seed):
-    return _cond_block(COND_EXP, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
-                       True)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        F[i] = _cond_neuron(_evolve_cond_exp, 3, i, y, work, S, I, P, 0, istim[g0 + i])
+        S[1, i] += ring_row[g0 + i]
+        S[2, i] += ring_row[half + g0 + i]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_cond_alpha(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, seed):
-    return _cond_block(COND_ALPHA, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
-                       False)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        F[i] = _cond_neuron(_evolve_cond_alpha, 5, i, y, work, S, I, P, i, istim[g0 + i])
+        S[1, i] += ring_row[g0 + i] * P[_G0E, i]
+        S[3, i] += ring_row[half + g0 + i] * P[_G0I, i]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_cond_alpha_uniform(s, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult,
                                    n_spk, seed):
-    return _cond_block(COND_ALPHA, P, S, I, F, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk,
-                       True)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        F[i] = _cond_neuron(_evolve_cond_alpha, 5, i, y, work, S, I, P, 0, istim[g0 + i])
+        S[1, i] += ring_row[g0 + i] * P[_G0E, 0]
+        S[3, i] += ring_row[half + g0 + i] * P[_G0I, 0]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _clopath_neuron(i, y, work, S, I, U, P, c, inp, i_stim):
-    """Integrate one step of one Clopath neuron, update its delay lines and
-    Clopath entries; returns its spike count."""
+    """Integrate one step of one Clopath neuron (``inp``: the step's delta
+    input), update its delay lines and Clopath entries; returns its spike
+    count (at most 255)."""
     for k in range(_DIM):
         y[k] = S[k, i]
     h_int = S[_ROW_HINT, i]
@@ -160,7 +187,7 @@ def _clopath_neuron(i, y, work, S, I, U, P, c, inp, i_stim):
     t = 0.0
     while t < h:
         mode = CLAMPED if clamp > 0 else (REFRACTORY if r > 0 else FREE)
-        t, h_int = evolve(CLOPATH, y, t, h, h_int, eps, work, P, c, mode, i_stim)
+        t, h_int = _evolve_clopath(y, t, h, h_int, eps, work, P, c, mode, i_stim)
         if r == 0 and clamp == 0:
             y[0] += inp
         inp = 0.0           # the step's input is consumed by the first sub-step
@@ -209,34 +236,32 @@ def _clopath_neuron(i, y, work, S, I, U, P, c, inp, i_stim):
     S[_ROW_LTD, i] = ltd
     I[0, i] = r
     I[1, i] = clamp
-    return spikes
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, uniform):
-    n = S.shape[1]
-    half = ring_row.shape[0] // 2
-    y = W[0]
-    work = W[1:]
-    for i in range(n):
-        inp = ring_row[g0 + i] + ring_row[half + g0 + i]
-        ring_row[g0 + i] = 0.0
-        ring_row[half + g0 + i] = 0.0
-        if uniform:
-            spikes = _clopath_neuron(i, y, work, S, I, U, P, 0, inp, istim[g0 + i])
-        else:
-            spikes = _clopath_neuron(i, y, work, S, I, U, P, i, inp, istim[g0 + i])
-        F[i] = min(spikes, 255)
-    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
+    return min(spikes, 255)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_psc_delta_clopath(s, P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult,
                                   n_spk, seed):
-    return _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, False)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        inp = ring_row[g0 + i] + ring_row[half + g0 + i]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+        F[i] = _clopath_neuron(i, y, work, S, I, U, P, i, inp, istim[g0 + i])
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def update_aeif_psc_delta_clopath_uniform(s, P, S, I, F, U, W, g0, ring_row, istim, spk_idx,
                                           spk_mult, n_spk, seed):
-    return _clopath_block(P, S, I, F, U, W, g0, ring_row, istim, spk_idx, spk_mult, n_spk, True)
+    n = S.shape[1]
+    half = ring_row.shape[0] // 2
+    y, work = W[0], W[1:]
+    for i in range(n):
+        inp = ring_row[g0 + i] + ring_row[half + g0 + i]
+        ring_row[g0 + i] = 0.0
+        ring_row[half + g0 + i] = 0.0
+        F[i] = _clopath_neuron(i, y, work, S, I, U, P, 0, inp, istim[g0 + i])
+    return _emit(F, g0, n, spk_idx, spk_mult, n_spk)

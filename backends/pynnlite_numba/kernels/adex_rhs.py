@@ -1,9 +1,10 @@
 """Right-hand sides of the AdEx family (NEST aeif_cond_exp, aeif_cond_alpha,
 aeif_psc_delta_clopath) and the parameter / state rows they read.
 
-``rhs(kind, y, f, P, c, mode, i_stim)`` writes dy/dt of one neuron into f:
+``rhs_<model>(y, f, P, c, mode, i_stim)`` writes dy/dt of one neuron into f:
 P column c holds its parameters, ``mode`` says whether it is free,
-refractory or clamped, i_stim is the electrode current of the step. V is
+refractory or clamped, i_stim is the electrode current of the step. They are
+inlined into the RKF45 stepper at its one call site (kernels/rkf45.py). V is
 bounded by v_spike in the equations (so exp() cannot overflow; NEST does the
 same), replaced by v_reset while refractory and by v_clamp while clamped;
 dV/dt is then 0 (and dw/dt too while clamped).
@@ -106,19 +107,3 @@ def rhs_clopath(y, f, P, c, mode, i_stim):
     f[4] = (-y[4] + v) / P[_CTUP, c]
     f[5] = (-y[5] + v) / P[_CTUM, c]
     f[6] = (-y[6] + y[5]) / P[_CTUB, c]
-
-
-
-#: which right-hand side: the model kinds
-COND_EXP, COND_ALPHA, CLOPATH = 0, 1, 2
-
-
-@njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def rhs(kind, y, f, P, c, mode, i_stim):
-    """dy/dt of one neuron of the given kind."""
-    if kind == CLOPATH:
-        rhs_clopath(y, f, P, c, mode, i_stim)
-    elif kind == COND_EXP:
-        rhs_cond_exp(y, f, P, c, mode, i_stim)
-    else:
-        rhs_cond_alpha(y, f, P, c, mode, i_stim)
