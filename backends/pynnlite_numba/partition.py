@@ -20,13 +20,15 @@ the block's start, where its spike flags can be cut into whole 64-bit words.
 import numpy as np
 from numba import njit
 
-#: estimated work per step, in units of one neuron update: a static synapse
-#: event costs about half an update, a plastic one about twice a static one; a
-#: synapse carries an event in a step with probability rate * dt (10 Hz assumed)
+#: estimated work per step, in units of one neuron update (~1.5 ns), from the
+#: CUBA-STDP and HPC seeds on one thread: a static synapse event ~3 ns, an STDP
+#: synapse ~30 ns per presynaptic event (depression, plus potentiation through
+#: the transposed index), a PoissonGenerator draw ~6 ns every step; a synapse
+#: carries an event in a step with probability rate * dt (10 Hz assumed)
 _NEURON = 1.0
-_STATIC_EVENT = 0.5
-_PLASTIC_EVENT = 1.5
-_DRIVE_DRAW = 2.0
+_STATIC_EVENT = 2.0
+_PLASTIC_EVENT = 20.0
+_DRIVE_DRAW = 4.0
 _ASSUMED_RATE_HZ = 10.0
 
 

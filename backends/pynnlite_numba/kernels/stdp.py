@@ -138,6 +138,7 @@ def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_
                 continue
             m = hist_mult[src, j]
             r = 0
+            pre = 0
             k0, k1 = trow_ptr[trow0 + q], trow_ptr[trow0 + q + 1]
             # pass 1 (sequential): K+ of each incoming synapse's presynaptic neuron
             for k in range(k0, k1):
@@ -161,7 +162,8 @@ def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_
                         else:
                             b = mid
                     r = a
-                buf[k - k0] = kp[kp0 + r // n_parts]
+                    pre = r // n_parts          # once per row, not per synapse
+                buf[k - k0] = kp[kp0 + pre]
             # pass 2: the weights, scattered in memory; independent iterations let
             # the processor overlap their cache misses
             for k in range(k0, k1):
