@@ -27,6 +27,7 @@ def run(backend="numba", scale=1.0, simtime=None, presimtime=None, seed=None, th
         # spikes of the simulation phase, all neurons, from the recorded ones' rate
         n_spikes=int(round(rate * r["n_neurons"] * r["simtime"] / 1000.0)),
         exc_rate_hz=rate, seed_average_rate_hz=r["average rate"],
+        spike_digest=r["spike_digest"],
         **{f"{k}_kb": r[k] for k in ("rss_0", "rss_after_nodes", "rss_after_edges",
                                       "rss_after_presim", "rss_after_sim")})
 
