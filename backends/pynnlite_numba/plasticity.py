@@ -290,15 +290,22 @@ class StdpStore(_PlasticStore):
         self.kdecay = np.zeros(len(specs), np.float64)
         self.gf = np.zeros((len(self.groups), K.F_NF), np.float64)
         self._spec_slot = {p.index: i for i, p in enumerate(specs)}
-        H = self.max_delay + 1 if self.groups else 1
-        n_cap = max(self.n_total, 1) if self.groups else 1
-        self.hist_idx = np.zeros((H, n_cap), np.int32)
-        self.hist_mult = np.zeros((H, n_cap), np.int32)
-        self.hist_n = np.zeros(H, np.int64)
+        self.set_window(1)
         self.w = np.zeros(max(self.n_syn, 1), np.float64)
         self._setup_weight_recording(weight_recordings)
         self.reset()
         self._built()
+
+    def set_window(self, steps):
+        """Size the spike history and the K+ snapshots for a loop that runs the
+        phase's partitions up to ``steps`` steps after the step's spikes were
+        stored (codegen.py's windowed loop; 1: in the same step)."""
+        H = self.max_delay + steps if self.groups else 1
+        n_cap = max(self.n_total, 1) if self.groups else 1
+        self.hist_idx = np.zeros((H, n_cap), np.int32)
+        self.hist_mult = np.zeros((H, n_cap), np.int32)
+        self.hist_n = np.zeros(H, np.int64)
+        self.kp_win = np.zeros((steps, self.kp.shape[0]), np.float64)
 
     # ---------------------------------------------------------------- rules
     def _value(self, p, name):
@@ -396,7 +403,7 @@ class StdpStore(_PlasticStore):
     def arrays(self):
         return (self.gi, self.gf, self.kseg, self.kdecay, self.kp, self.km, self.row_ptr,
                 self.trow_ptr, self.post, self.w, self.tpos, self.kbuf, self.hist_idx, self.hist_mult,
-                self.hist_n, self.wr_tab, self.wr_pos, self.wr_sign, self.wr_out)
+                self.hist_n, self.wr_tab, self.wr_pos, self.wr_sign, self.wr_out, self.kp_win)
 
     @property
     def nbytes_per_synapse(self):
@@ -600,6 +607,10 @@ class PlasticSynapses:
 
     def owns(self, projection):
         return any(st.owns(projection) for st in (self.stdp, self.tsodyks, self.clopath))
+
+    def set_window(self, steps):
+        """Let the partitioned phases run up to ``steps`` steps behind (StdpStore.set_window)."""
+        self.stdp.set_window(steps)
 
     def store_of(self, projection):
         return next(st for st in (self.stdp, self.tsodyks, self.clopath) if st.owns(projection))
