@@ -87,7 +87,7 @@ def depress(w, k, kind, a_minus, w_min, w_max, mu_minus):
 @njit(cache=True, nogil=True, error_model="numpy")
 def stdp_phase_begin(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
                      gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
-                     hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
+                     hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out, kp_win):
     """Before the partitions run (one thread): store the step's spikes in the
     history ring and decay K+ (read by every partition)."""
     H = hist_n.shape[0]
@@ -96,22 +96,25 @@ def stdp_phase_begin(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n
         hist_idx[hs, j] = spk_idx[j]
         hist_mult[hs, j] = spk_mult[j]
     hist_n[hs] = n_spk
+    kw = kp_win[s % kp_win.shape[0]]
     for p in range(kseg.shape[0]):
         d = kdecay[p]
         for i in range(kseg[p, K_START], kseg[p, K_START] + kseg[p, K_NPRE]):
             kp[i] *= d
+            kw[i] = kp[i]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
                     gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
-                    hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
+                    hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out, kp_win):
     """Steps 1-3 for the synapses onto targets ``lo <= i < hi`` (partition
     ``part`` of ``n_parts``; the rows of the forward CSR are split by partition):
     K- decay, potentiation, depression and transmission. Touches only those
     targets' traces, weights and ring entries."""
     H = hist_n.shape[0]
     buf = kbuf[part]
+    kw = kp_win[s % kp_win.shape[0]]
     for g in range(gi.shape[0]):
         d = gf[g, F_DECAY_MINUS]
         post0 = gi[g, G_POST0]
@@ -163,7 +166,7 @@ def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_
                             b = mid
                     r = a
                     pre = r // n_parts          # once per row, not per synapse
-                buf[k - k0] = kp[kp0 + pre]
+                buf[k - k0] = kw[kp0 + pre]
             # pass 2: the weights, scattered in memory; independent iterations let
             # the processor overlap their cache misses
             for k in range(k0, k1):
@@ -200,15 +203,7 @@ def stdp_phase_part(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_
                     wv = depress(wv, kk, kind, a_minus, w_min, w_max, mu_minus)
                     w[k] = wv
                 ring_row[col0 + q] += wv * fm
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def stdp_phase_end(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
-                   gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
-                   hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out):
-    """After the partitions (one thread): step 4, the spikes of steps 2 and 3
-    enter the traces; then the weight samples."""
-    H = hist_n.shape[0]
+    # 4a. the postsynaptic spikes of step 2 enter K- (this partition's targets)
     for g in range(gi.shape[0]):
         src_step = s - gi[g, G_D]
         if src_step < 0:
@@ -216,9 +211,18 @@ def stdp_phase_end(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_p
         src = src_step % H
         post0, npost, km0 = gi[g, G_POST0], gi[g, G_NPOST], gi[g, G_KM0]
         for j in range(hist_n[src]):
-            q = hist_idx[src, j] - post0
-            if 0 <= q < npost:
+            t = hist_idx[src, j]
+            q = t - post0
+            if 0 <= q < npost and lo <= t < hi:
                 km[km0 + q] += hist_mult[src, j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def stdp_phase_end(s, slot, depth, dt, ring, n_spk, spk_idx, spk_mult, part, n_parts, lo, hi,
+                   gi, gf, kseg, kdecay, kp, km, row_ptr, trow_ptr, post, w, tpos, kbuf,
+                   hist_idx, hist_mult, hist_n, wr_tab, wr_pos, wr_sign, wr_out, kp_win):
+    """After the partitions (one thread): step 4b, the presynaptic spikes of
+    step 3 enter K+; then the weight samples."""
     for p in range(kseg.shape[0]):
         pre0, npre, start = kseg[p, K_PRE0], kseg[p, K_NPRE], kseg[p, K_START]
         for j in range(n_spk):
