@@ -50,9 +50,23 @@ from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW
 from .layout import Layout, grid_times
-from .partition import block_chunks, partition_bounds
+from .partition import block_chunks, part_of, partition_bounds
 from .stimulus import Stimulus
 from .threads import use_threads
+
+
+#: longest window of the windowed loop (steps between spike exchanges)
+_MAX_WINDOW = 64
+
+
+def _windowable(network, plastic_projections):
+    """True when the network can run the windowed loop: every synapse phase
+    splits by target partition (STDP; not Tsodyks-Markram or Clopath), and
+    nothing is sampled from inside a step (signals, weights), which the window
+    would have moved on from."""
+    partitioned = all(p.synapse_model == "STDPMechanism" for p in plastic_projections)
+    signals = any(r.variable != "spikes" for r in network.recordings)
+    return partitioned and not signals and not network.weight_recordings
 
 
 class Engine:
@@ -67,8 +81,10 @@ class Engine:
         drive_projections, spiking = split_network(network)
         plastic_projections, spiking = split_plastic(spiking)
         spiking, self.parrot_weights = unit_weights(spiking)
+        self.windowed = self.threads > 1 and _windowable(network, plastic_projections)
         self.bounds = partition_bounds(self.threads, network, self.layout, drive_projections,
-                                       plastic_projections, spiking.projections)
+                                       plastic_projections, spiking.projections,
+                                       whole_blocks=self.windowed)
         self.drive = DriveTable(drive_projections, network, self.layout, self.bounds)
         self.plastic = PlasticSynapses(plastic_projections, network, self.layout, self.bounds)
         self.synapses = SynapseTable(spiking, self.layout, self.bounds)
@@ -91,10 +107,44 @@ class Engine:
         self.n_parts = len(self.bounds) - 1
         self.part_lo = np.ascontiguousarray(self.bounds[:-1])
         self.part_hi = np.ascontiguousarray(self.bounds[1:])
-        self.scr_idx = np.zeros(max(n, 1), np.int64)
-        self.scr_mult = np.zeros(max(n, 1), np.int64)
-        self.cnt = np.zeros((max(len(self.layout.blocks), 1), self.n_parts), np.int64)
         self.chunks = {id(b): block_chunks(b, self.bounds) for b in self.layout.blocks}
+        self.owner = np.array([part_of(self.bounds, b.g0)[()] for b in self.layout.blocks]
+                              or [0], np.int64)
+        self.window = 0
+        self._set_window()
+
+    def _set_window(self):
+        """Window length of the windowed loop: the shortest delay of any
+        connection (steps), at most _MAX_WINDOW; scratch spike lists to match."""
+        n = max(self.layout.n_total, 1)
+        if not self.windowed:
+            if self.window == 0:
+                self.window = 1
+                self.scr_idx = np.zeros(n, np.int64)
+                self.scr_mult = np.zeros(n, np.int64)
+                self.cnt = np.zeros((max(len(self.layout.blocks), 1), self.n_parts), np.int64)
+                self.wsp_idx = np.zeros((1, 1), np.int64)
+                self.wsp_mult = np.zeros((1, 1), np.int64)
+                self.wsp_n = np.zeros(1, np.int64)
+            return
+        W = min(self._min_delay_steps(), _MAX_WINDOW)
+        if W == self.window:
+            return
+        self.window = W
+        self.scr_idx = np.zeros(W * n, np.int64)
+        self.scr_mult = np.zeros(W * n, np.int64)
+        self.cnt = np.zeros((W, self.n_parts), np.int64)
+        self.wsp_idx = np.zeros((W, n), np.int64)
+        self.wsp_mult = np.zeros((W, n), np.int64)
+        self.wsp_n = np.zeros(W, np.int64)
+        self.plastic.set_window(W, getattr(self, "step", 0))
+
+    def _min_delay_steps(self):
+        """The shortest delay (steps) of any connection: static, drive or plastic."""
+        shortest = [int(t.delay.min()) for t in (self.synapses, self.drive) if t.delay.size]
+        shortest += [g.d for st in (self.plastic.stdp, self.plastic.tsodyks, self.plastic.clopath)
+                     for g in st.groups if g.n]
+        return max(min(shortest, default=1), 1)
 
     def _prepare_loop(self):
         """Get (generate, compile or load) the loop for the current block plans;
@@ -102,12 +152,15 @@ class Engine:
         column into one per neuron, which needs the other kernel variant."""
         plan = [(b.model, "P" in b.arrays and b.arrays["P"].shape[1] == 1,
                  len(b.signal_table) > 0) for b in self.layout.blocks]
+        if self.windowed and (self.synapses.modified or self.drive.modified):
+            self._set_window()           # delays may have changed
         key = [(m.name, u, s) for m, u, s in plan]
         if key == self._plan:
             return
         t0 = time.perf_counter()
         self._loop = codegen.get_loop(plan, electrodes=len(self.stimulus.kind) > 0,
-                                      phases=self.plastic.phases(), parallel=self.threads > 1)
+                                      phases=self.plastic.phases(), parallel=self.threads > 1,
+                                      windowed=self.windowed)
         self._call_loop(0, 0)         # compiles, or loads from the on-disk cache
         self.compile_s += time.perf_counter() - t0
         self._plan = key
@@ -272,6 +325,7 @@ class Engine:
                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
                           self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, self.n_parts,
                           self.part_lo, self.part_hi, self.scr_idx, self.scr_mult, self.cnt,
+                          self.wsp_idx, self.wsp_mult, self.wsp_n, self.owner,
                           *block_args, *self.plastic.arrays())
 
     def _grow_spike_buffer(self):

@@ -53,27 +53,32 @@ def _costs(network, layout, drive_projections, plastic_projections, static_proje
     return cost
 
 
-def _aligned(bound, layout):
+def _aligned(bound, layout, whole_blocks):
     """Move a cut point inside a splittable block onto a multiple of 8 from the
-    block's start (rounded to the nearer one)."""
+    block's start (rounded to the nearer one); with ``whole_blocks``, a cut
+    inside any other block onto the nearer end of that block."""
     for b in layout.blocks:
-        if b.g0 < bound < b.g0 + b.n and b.model.splittable:
-            off = int(round((bound - b.g0) / 8.0)) * 8
-            return min(b.g0 + off, b.g0 + b.n)
+        if b.g0 < bound < b.g0 + b.n:
+            if b.model.splittable:
+                off = int(round((bound - b.g0) / 8.0)) * 8
+                return min(b.g0 + off, b.g0 + b.n)
+            if whole_blocks:
+                return b.g0 if bound - b.g0 <= b.g0 + b.n - bound else b.g0 + b.n
     return bound
 
 
 def partition_bounds(n_parts, network, layout, drive_projections=(), plastic_projections=(),
-                     static_projections=()):
+                     static_projections=(), whole_blocks=False):
     """Cut points (int64, length n_parts + 1, from 0 to n_total) of the target
-    partitions."""
+    partitions; with ``whole_blocks`` no cut falls inside a block whose update
+    cannot be split (the windowed loop updates such a block on one thread)."""
     n = layout.n_total
     if n_parts <= 1 or n == 0:
         return np.array([0, n], np.int64)
     cum = np.cumsum(_costs(network, layout, drive_projections, plastic_projections,
                            static_projections))
     targets = cum[-1] * np.arange(1, n_parts) / n_parts
-    cuts = [_aligned(int(np.searchsorted(cum, t)) + 1, layout) for t in targets]
+    cuts = [_aligned(int(np.searchsorted(cum, t)) + 1, layout, whole_blocks) for t in targets]
     bounds = np.array([0] + cuts + [n], np.int64)
     return np.maximum.accumulate(np.minimum(bounds, n))
 

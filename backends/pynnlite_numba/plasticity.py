@@ -296,15 +296,25 @@ class StdpStore(_PlasticStore):
         self.reset()
         self._built()
 
-    def set_window(self, steps):
+    def set_window(self, steps, step=0):
         """Size the spike history and the K+ snapshots for a loop that runs the
         phase's partitions up to ``steps`` steps after the step's spikes were
-        stored (codegen.py's windowed loop; 1: in the same step)."""
+        stored (codegen.py's windowed loop; 1: in the same step). The history
+        of the steps before ``step`` (the next step to run) is kept."""
         H = self.max_delay + steps if self.groups else 1
         n_cap = max(self.n_total, 1) if self.groups else 1
-        self.hist_idx = np.zeros((H, n_cap), np.int32)
-        self.hist_mult = np.zeros((H, n_cap), np.int32)
-        self.hist_n = np.zeros(H, np.int64)
+        old = getattr(self, "hist_n", None)
+        if old is not None and old.shape[0] == H:
+            if self.kp_win.shape[0] != steps:
+                self.kp_win = np.zeros((steps, self.kp.shape[0]), np.float64)
+            return
+        hist = (np.zeros((H, n_cap), np.int32), np.zeros((H, n_cap), np.int32),
+                np.zeros(H, np.int64))
+        if old is not None:
+            kept = np.arange(max(step - min(H, old.shape[0]), 0), step)
+            for new, prev in zip(hist, (self.hist_idx, self.hist_mult, self.hist_n)):
+                new[kept % H] = prev[kept % prev.shape[0]]
+        self.hist_idx, self.hist_mult, self.hist_n = hist
         self.kp_win = np.zeros((steps, self.kp.shape[0]), np.float64)
 
     # ---------------------------------------------------------------- rules
@@ -608,9 +618,9 @@ class PlasticSynapses:
     def owns(self, projection):
         return any(st.owns(projection) for st in (self.stdp, self.tsodyks, self.clopath))
 
-    def set_window(self, steps):
+    def set_window(self, steps, step=0):
         """Let the partitioned phases run up to ``steps`` steps behind (StdpStore.set_window)."""
-        self.stdp.set_window(steps)
+        self.stdp.set_window(steps, step)
 
     def store_of(self, projection):
         return next(st for st in (self.stdp, self.tsodyks, self.clopath) if st.owns(projection))
