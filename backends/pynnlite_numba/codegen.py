@@ -134,7 +134,18 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
     ``parallel`` each of them is a parallel loop over the partitions (numba's
     prange), the splittable blocks updated chunk by chunk and their spikes
     gathered in index order afterwards, so the spike list is the same as with
-    one thread."""
+    one thread.
+
+    ``windowed`` (with ``parallel``): one parallel region per window of W steps
+    (W = ``wsp_n.shape[0]``, at most the shortest delay). Thread p replays the
+    previous window's steps for its targets (static delivery, model delivery
+    such as the drive, ``<phase>_part``), then updates its blocks (a block
+    whose update cannot be split wholly on thread ``owner[k]``) for the next
+    W steps, writing each step's spikes to its stretch of ``scr_idx`` (row
+    ``s % W`` of length n_total, from its first index). One thread then
+    gathers each step's spikes into ``wsp_*[s % W]``, runs ``<phase>_begin``
+    and ``_end`` and records the spikes. A run ends with the replay of its
+    last window, so the state between runs is the one-thread state."""
     imports = {}
     for mod, fn, _, partitioned in phases:
         names = (f"{fn}_begin", f"{fn}_part", f"{fn}_end") if partitioned else (fn,)

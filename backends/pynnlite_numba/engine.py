@@ -31,12 +31,23 @@ network (codegen.py): one kernel call per model block, phases the network does
 not use (electrodes, signal recording, plasticity) left out.
 
 Threads (``setup(threads=N)``): the neurons are cut into N target partitions
-(partition.py). Phase 2 updates the splittable blocks partition by partition in
-parallel and gathers their spikes in index order; phase 3 runs the static
-delivery, the drive and the STDP synapses of every partition in parallel, each
-writing only to its own targets. Every value is computed by the same
-operations in the same order as with one thread: results are bit-identical
-for every N.
+(partition.py), and every thread writes only to its own targets' state, ring
+entries, traces and incoming weights. Two loops do this (codegen.py):
+
+- windowed, NEST's scheme: a spike emitted in step s is needed no earlier
+  than step s + m (m, the window: the shortest delay of any connection), so
+  the threads exchange spikes once per m steps. In one parallel region each
+  thread first replays, step by step, the previous window's delivery, drive
+  and STDP for its targets, then updates its neurons for the next m steps;
+  between regions one thread gathers the window's spikes in index order,
+  records them and advances the STDP spike history and K+ traces. Used when
+  every synapse phase splits by target (static, drive, STDP) and nothing is
+  sampled inside a step (signals, weights);
+- step by step, otherwise: each step updates the splittable blocks in
+  parallel, the rest on one thread, then delivers in parallel.
+
+Every value is computed by the same operations in the same order as with one
+thread: results are bit-identical for every N and every window.
 """
 import time
 

@@ -28,12 +28,15 @@ This is NEST's event-driven scheme replayed in time order: the same pairs, the
 same order (potentiation by a postsynaptic spike at t - d before depression by
 the presynaptic spike at t; coincident arrivals do not pair).
 
-For threads, the phase runs in three calls: ``stdp_phase_begin`` (history and
-K+ decay) on one thread, ``stdp_phase_part`` once per target partition
-(partition.py; the forward rows are split by partition, row ``pre * n_parts +
-part``), in parallel, and ``stdp_phase_end`` (step 4) on one thread. Every
-synapse, trace and ring entry sees the same operations in the same order for
-any number of partitions.
+For threads, the phase runs in three calls: ``stdp_phase_begin`` (history, K+
+decay and its snapshot ``kp_win[s % W]``) on one thread, ``stdp_phase_part``
+once per target partition (partition.py; the forward rows are split by
+partition, row ``pre * n_parts + part``; steps 1-3 and the K- half of step 4),
+in parallel, and ``stdp_phase_end`` (the K+ half of step 4) on one thread. The
+partitions read K+ from the snapshot, so the windowed loop (codegen.py) can
+run them up to W steps after ``begin``; the spike history holds max delay + W
+steps for the same reason. Every synapse, trace and ring entry sees the same
+operations in the same order for any number of partitions and any W.
 """
 from numba import njit
 
