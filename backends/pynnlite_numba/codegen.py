@@ -160,7 +160,8 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
              "from numba import njit, prange",
              "from pynnlite_numba.kernels.delivery import deliver",
              "from pynnlite_numba.kernels.electrodes import inject_currents",
-             "from pynnlite_numba.kernels.recording import record_spikes, record_signals"]
+             "from pynnlite_numba.kernels.recording import record_spikes, record_signals, "
+             "record_signals_part"]
     for mod, names in sorted(imports.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
     block_args = []
@@ -259,8 +260,10 @@ def _windowed_source(plans, electrodes, phases, args):
         update += ["            inject_currents(s, dt, seed, el_kind, el_f, el_i, el_tptr, el_tstep,",
                    "                            el_tamp, el_gptr, el_gtgt, el_gid, istim, lo, hi)"]
     update += ["            pos0 = j * n_total + lo", "            pos = pos0"]
-    for k, (m, uniform, _) in enumerate(plans):
+    for k, (m, uniform, signals) in enumerate(plans):
         name = kernel_name(m, uniform)
+        sample = (f"record_signals_part(s, b{k}_P, b{k}_S, b{k}_rtab, b{k}_rcols, b{k}_rout, "
+                  "{lo}, {hi})")
         if m.splittable:
             p_arg = f"b{k}_P" if uniform else f"b{k}_P[:, a:b]"
             update += [
@@ -271,6 +274,8 @@ def _windowed_source(plans, electrodes, phases, args):
                 f"b{k}_F[a:a + ((b - a + 7) // 8) * 8], b{k}_g0 + a, ring_row, istim, scr_idx, "
                 "scr_mult, pos, seed)",
             ]
+            if signals:
+                update.append("                " + sample.format(lo="a", hi="b"))
         else:
             arrs = ", ".join(f"b{k}_{a}" for a in m.arrays)
             update += [
@@ -278,6 +283,8 @@ def _windowed_source(plans, electrodes, phases, args):
                 f"                pos = {name}(s, {arrs}, b{k}_g0, ring_row, istim, scr_idx, "
                 "scr_mult, pos, seed)",
             ]
+            if signals:
+                update.append("                " + sample.format(lo="0", hi=f"b{k}_S.shape[1]"))
     update.append("            cnt[j, p] = pos - pos0")
     helper = [
         "",

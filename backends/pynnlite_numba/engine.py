@@ -40,9 +40,9 @@ entries, traces and incoming weights. Two loops do this (codegen.py):
   thread first replays, step by step, the previous window's delivery, drive
   and STDP for its targets, then updates its neurons for the next m steps;
   between regions one thread gathers the window's spikes in index order,
-  records them and advances the STDP spike history and K+ traces. Used when
-  every synapse phase splits by target (static, drive, STDP) and nothing is
-  sampled inside a step (signals, weights);
+  records them and advances the STDP spike history and K+ traces. Signals are
+  sampled by each thread from its own columns. Used when every synapse phase
+  splits by target (static, drive, STDP) and no weights are recorded;
 - step by step, otherwise: each step updates the splittable blocks in
   parallel, the rest on one thread, then delivers in parallel.
 
@@ -59,7 +59,7 @@ from .drive import DriveTable, split_network
 from .parrot_inputs import unit_weights
 from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
-    R_OUT_START, R_ROW
+    R_OUT_START, R_ROW, R_S0
 from .layout import Layout, grid_times
 from .partition import block_chunks, part_of, partition_bounds
 from .stimulus import Stimulus
@@ -72,12 +72,11 @@ _MAX_WINDOW = 64
 
 def _windowable(network, plastic_projections):
     """True when the network can run the windowed loop: every synapse phase
-    splits by target partition (STDP; not Tsodyks-Markram or Clopath), and
-    nothing is sampled from inside a step (signals, weights), which the window
-    would have moved on from."""
+    splits by target partition (STDP; not Tsodyks-Markram or Clopath), and no
+    weights are sampled (their value at the end of a step exists only until the
+    next step's replay, on every thread)."""
     partitioned = all(p.synapse_model == "STDPMechanism" for p in plastic_projections)
-    signals = any(r.variable != "spikes" for r in network.recordings)
-    return partitioned and not signals and not network.weight_recordings
+    return partitioned and not network.weight_recordings
 
 
 class Engine:
@@ -239,12 +238,16 @@ class Engine:
                 n_samples = s_end // iv - s0 // iv
                 t[r, R_OUT_START] = start
                 t[r, R_COUNT] = 0
+                t[r, R_S0] = s0
                 start += n_samples * t[r, R_N_COLS]
             b.signal_out = np.zeros(start, np.float64)
 
     def _collect_signal_buffers(self, s0):
         for b in self.layout.blocks:
             t = b.signal_table
+            if self.windowed and len(t):
+                # the windowed loop writes samples by their step, without counting them
+                t[:, R_COUNT] = self.step // t[:, R_INTERVAL] - s0 // t[:, R_INTERVAL]
             for r, (pop, var, idx, iv) in enumerate(self.signal_keys[id(b)]):
                 count, nc, start = t[r, R_COUNT], t[r, R_N_COLS], t[r, R_OUT_START]
                 if count:

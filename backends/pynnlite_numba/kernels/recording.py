@@ -3,9 +3,10 @@ into buffers sized exactly for the current run.
 """
 from numba import njit
 
-#: columns of a block's signal table (one row per recorded variable)
-R_ROW, R_OFFSET_ROW, R_INTERVAL, R_FIRST_COL, R_N_COLS, R_OUT_START, R_COUNT = range(7)
-N_R = 7
+#: columns of a block's signal table (one row per recorded variable); R_S0: the
+#: first step of the run the output buffer is sized for
+R_ROW, R_OFFSET_ROW, R_INTERVAL, R_FIRST_COL, R_N_COLS, R_OUT_START, R_COUNT, R_S0 = range(8)
+N_R = 8
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -44,3 +45,27 @@ def record_signals(s, P, S, table, cols, out):
             for c in range(nc):
                 out[base + c] = S[row, cols[c0 + c]]
         table[r, R_COUNT] += 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def record_signals_part(s, P, S, table, cols, out, lo, hi):
+    """record_signals for the recorded columns ``lo <= i < hi`` of the block
+    only (one thread's part, windowed loop). The sample's place follows from
+    s and R_S0, not from R_COUNT, which the engine sets after the run."""
+    for r in range(table.shape[0]):
+        iv = table[r, R_INTERVAL]
+        if (s + 1) % iv != 0:
+            continue
+        row = table[r, R_ROW]
+        off = table[r, R_OFFSET_ROW]
+        c0 = table[r, R_FIRST_COL]
+        nc = table[r, R_N_COLS]
+        base = table[r, R_OUT_START] + (s // iv - table[r, R_S0] // iv) * nc
+        stride = 1 if P.shape[1] > 1 else 0
+        for c in range(nc):
+            i = cols[c0 + c]
+            if lo <= i < hi:
+                if off >= 0:
+                    out[base + c] = S[row, i] + P[off, i * stride]
+                else:
+                    out[base + c] = S[row, i]
