@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import pynnlite as sim
+from identical import assert_identical
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*delays rounded")
 
@@ -84,18 +85,6 @@ def _run(threads, pieces=(T_MS,)):
     return result, n_parts
 
 
-def _assert_identical(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], list):
-            assert len(a[key]) == len(b[key])
-            for x, y in zip(a[key], b[key]):
-                np.testing.assert_array_equal(x, y, err_msg=key)
-        else:
-            # NaN marks absent connections in the weight arrays: equal where present
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-
-
 @pytest.fixture(scope="module")
 def one_thread():
     result, n_parts = _run(1)
@@ -109,12 +98,12 @@ def one_thread():
 def test_threads_bit_identical(one_thread, threads):
     result, n_parts = _run(threads)
     assert n_parts == threads
-    _assert_identical(one_thread, result)
+    assert_identical(one_thread, result)
 
 
 def test_threads_split_run_bit_identical(one_thread):
     result, _ = _run(2, pieces=(100.0, 0.1, 199.9))
-    _assert_identical(one_thread, result)
+    assert_identical(one_thread, result)
 
 
 def test_weights_moved(one_thread):

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import pynnlite as sim
+from identical import assert_identical
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*delays rounded")
 
@@ -98,19 +99,6 @@ def _run(threads, pieces=(T_MS,), shorten_after_first=False):
     return result, engine_windows
 
 
-def _assert_identical(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], float):
-            assert a[key] == b[key], key
-        elif isinstance(a[key], list):
-            assert len(a[key]) == len(b[key])
-            for x, y in zip(a[key], b[key]):
-                np.testing.assert_array_equal(x, y, err_msg=key)
-        else:
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-
-
 @pytest.fixture(scope="module")
 def one_thread():
     result, windows = _run(1)
@@ -124,20 +112,20 @@ def one_thread():
 def test_windowed_bit_identical(one_thread, threads):
     result, windows = _run(threads)
     assert windows == [(True, 10, threads)]      # the windowed loop ran, 10 steps per window
-    _assert_identical(one_thread, result)
+    assert_identical(one_thread, result)
 
 
 def test_windowed_split_run_bit_identical(one_thread):
     result, windows = _run(2, pieces=(100.0, 0.1, 0.7, 199.2))
     assert all(w[0] for w in windows)
-    _assert_identical(one_thread, result)
+    assert_identical(one_thread, result)
 
 
 def test_window_shrinks_when_delays_do():
     expected, _ = _run(1, pieces=(60.0, 240.0), shorten_after_first=True)
     result, windows = _run(3, pieces=(60.0, 240.0), shorten_after_first=True)
     assert [w[1] for w in windows] == [10, 5]
-    _assert_identical(expected, result)
+    assert_identical(expected, result)
 
 
 def test_windowed_reset_bit_identical(one_thread):
