@@ -11,10 +11,11 @@ from pynnlite.models.plasticity import PLASTICITY_COMPONENTS
 from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
-from .connectivity import BUILD_PEAK_BYTES_PER_SYNAPSE
+from .connectivity import BUILD_EXTRA_BYTES_PER_SYNAPSE, table_bytes_per_synapse
 from .plasticity import BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE, PLASTIC_MODELS
 from .engine import Engine
 from .models import MODEL_KERNELS
+from .native import NATIVE_CONNECTORS, check_rule, sizes, source_of
 
 _CELLS = {c.__name__: c for c in (*STANDARD_CELL_TYPES, PoissonGenerator, *GIF_CELL_TYPES)}
 
@@ -27,6 +28,12 @@ def _index(obj):
 #: bytes per neuron of state, constants, spike lists and recording flags (upper bound
 #: over the models' struct-of-arrays rows)
 BYTES_PER_NEURON = 256
+#: the engine's compiled code loaded from numba's cache (the loop and its
+#: kernels), whatever the network's size: ~55 MB measured (peak RSS less the
+#: tables, ring buffers and neurons, 1e7 native synapses); a frontend
+#: projection's freed generation buffers, counted in the current resident
+#: memory, are partly reused for it
+ENGINE_CODE_BYTES = 56 * 2 ** 20
 
 
 class NumbaBackend(Backend):
@@ -39,23 +46,37 @@ class NumbaBackend(Backend):
         synapse_types=("StaticSynapse", "STDPMechanism", "TsodyksMarkramSynapse", "ClopathSynapse",
                        *(c.__name__ for c in PLASTICITY_COMPONENTS)),
         current_sources=("DCSource", "ACSource", "StepCurrentSource", "NoisyCurrentSource"),
+        connectors_native=NATIVE_CONNECTORS,
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
-                  "counter_based_rng", "weight_recording", "threads"),
+                  "counter_based_rng", "weight_recording", "threads", "native_plastic"),
     )
+
+    @classmethod
+    def check_native_rule(cls, rule, what):
+        """Refuse a native rule the engine cannot draw (native.check_rule)."""
+        check_rule(rule, what)
 
     @classmethod
     def memory_estimate(cls, network):
         """Peak bytes the engine allocates to build and run ``network``: the
         synapse tables (static and plastic) at their build peak, the ring
-        buffers (max delay x 2 channels x neurons) and the per-neuron blocks."""
+        buffers (max delay x 2 channels x neurons), the per-neuron blocks and
+        the compiled code. A native projection counts with its size
+        (pairwise_bernoulli: the expected one); it needs no bytes in the
+        frontend. Compiling the loop on a cold cache needs ~300 MB more, not
+        counted."""
         n = network.n_neurons
-        depth = int(round(network.max_delay / network.dt)) + 2
+        max_steps = int(round(network.max_delay / network.dt))
+        depth = max_steps + 2
         ring = depth * 2 * n * 8
         neurons = n * BYTES_PER_NEURON
-        plastic = sum(p.size for p in network.projections if p.synapse_model in PLASTIC_MODELS)
-        static = network.n_connections - plastic
-        return int(static * BUILD_PEAK_BYTES_PER_SYNAPSE
-                   + plastic * BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE + ring + neurons)
+        count = sizes(network.projections, network)
+        plastic = sum(count[p.index] for p in network.projections
+                      if p.synapse_model in PLASTIC_MODELS)
+        static = sum(count.values()) - plastic
+        per_static = table_bytes_per_synapse(n, max_steps) + BUILD_EXTRA_BYTES_PER_SYNAPSE
+        return int(static * per_static + plastic * BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE
+                   + ring + neurons + ENGINE_CODE_BYTES)
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -115,10 +136,13 @@ class NumbaBackend(Backend):
         self.engine.table_of(_index(projection)).set(_index(projection), name, values)
 
     def get_connections(self, projection):
-        """(pre, post) population-local indices of one projection, in spec order
-        (the frontend's arrays: this engine draws no native rules)."""
+        """(pre, post) population-local indices of one projection, in spec
+        order: the frontend's arrays, or a native rule's connections drawn
+        again (native.py states their order)."""
         spec = self._projections[_index(projection)]
-        return spec.pre_indices, spec.post_indices
+        if spec.native_rule is None:
+            return spec.pre_indices, spec.post_indices
+        return source_of(spec, self.network).connections()
 
     def _check_connection_name(self, projection, name):
         spec = self._projections[_index(projection)]

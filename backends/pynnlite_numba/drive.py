@@ -10,6 +10,10 @@ never on threads: the table's order does not depend on the number of threads,
 and because it is sorted by target, the connections of each target partition
 (partition.py) form one stretch of the row, pointed to by ``part_ptr`` (row
 ``generator * n_parts + part``).
+
+A native projection from a generator (a connector with native=True) is drawn
+whole here (native.py), like the frontend's arrays: the table is a sort of
+all its connections, and a generator's connections are one per target or so.
 """
 import dataclasses
 
@@ -19,6 +23,7 @@ from pynnlite.errors import ConnectionError
 
 from .connectivity import CHANNEL, delay_steps
 from .layout import grid_times
+from .native import source_of
 from .partition import part_of
 
 GENERATOR = "PoissonGenerator"
@@ -47,10 +52,12 @@ class DriveTable:
                     f"projection '{p.label}': a PoissonGenerator can only drive StaticSynapse "
                     f"connections, not {p.synapse_model}")
         self.block = next((b for b in layout.blocks if b.model.name == GENERATOR), None)
-        self.proj_start, start = {}, 0
+        self.sources = {p.index: source_of(p, network) for p in projections}
+        self.proj_start, self.sizes, start = {}, {}, 0
         for p in projections:
             self.proj_start[p.index] = start
-            start += p.size
+            self.sizes[p.index] = self.sources[p.index].size
+            start += self.sizes[p.index]
         self.n_syn = start
         self.build()
 
@@ -60,11 +67,12 @@ class DriveTable:
             z = np.zeros(0, np.int64)
             return z, z, np.zeros(0), z
         lay = self.layout
-        gen = np.concatenate([lay.columns(p.pre, p.pre_indices)[1] for p in nets])
-        col = np.concatenate([lay.internal(p.post, p.post_indices)
-                              + CHANNEL[p.receptor_type] * lay.n_total for p in nets])
-        w = np.concatenate([np.asarray(p.weights, np.float64) for p in nets])
-        d = np.concatenate([delay_steps(p.delays, self.dt) for p in nets])
+        pairs = [self.sources[p.index].connections() for p in nets]
+        gen = np.concatenate([lay.columns(p.pre, pre)[1] for p, (pre, _) in zip(nets, pairs)])
+        col = np.concatenate([lay.internal(p.post, post) + CHANNEL[p.receptor_type] * lay.n_total
+                              for p, (_, post) in zip(nets, pairs)])
+        w = np.concatenate([self.sources[p.index].weights() for p in nets])
+        d = np.concatenate([self.sources[p.index].delay_steps() for p in nets])
         return gen, col, w, d
 
     def build(self):
@@ -98,7 +106,7 @@ class DriveTable:
             self._pos = np.empty(self.n_syn, np.int64)
             self._pos[self.order] = np.arange(self.n_syn, dtype=np.int64)
         start = self.proj_start[projection]
-        return self._pos[start:start + self.projections[projection].size]
+        return self._pos[start:start + self.sizes[projection]]
 
     def get(self, projection, name):
         pos = self.positions(projection)

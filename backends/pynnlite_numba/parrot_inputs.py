@@ -6,16 +6,23 @@ import dataclasses
 
 import numpy as np
 
+from .native import source_of
+
 PARROT = "ParrotNeuron"
 
 
 def unit_weights(network):
     """(the network with weight 1 on every connection onto a parrot,
-    ParrotWeights holding the given weights)."""
+    ParrotWeights holding the given weights). A native rule keeps drawing
+    its connections; its weight becomes the number 1 and its drawn weights
+    are held."""
     parrots = {p.index for p in network.populations if p.model == PARROT}
     held, projections = {}, []
     for p in network.projections:
-        if p.post in parrots:
+        if p.post in parrots and p.native_rule is not None:
+            held[p.index] = np.array(source_of(p, network).weights(), np.float64)
+            p = dataclasses.replace(p, native_rule={**p.native_rule, "weight": 1.0})
+        elif p.post in parrots:
             held[p.index] = np.array(p.weights, np.float64)
             p = dataclasses.replace(p, weights=np.ones(p.size))
         projections.append(p)

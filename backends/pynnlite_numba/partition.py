@@ -20,6 +20,8 @@ the block's start, where its spike flags can be cut into whole 64-bit words.
 import numpy as np
 from numba import njit
 
+from .native import NativeSource
+
 #: estimated work per step, in units of one neuron update (~1.5 ns), from the
 #: CUBA-STDP and HPC seeds on one thread: a static synapse event ~3 ns, an STDP
 #: synapse ~30 ns per presynaptic event (depression, plus potentiation through
@@ -46,6 +48,11 @@ def _costs(network, layout, drive_projections, plastic_projections, static_proje
                           (plastic_projections, _PLASTIC_EVENT * p_event),
                           (drive_projections, _DRIVE_DRAW)):
         for p in specs:
+            if p.native_rule is not None:
+                # a native rule's expected in-degree per target (not drawn for this)
+                cells, per = NativeSource(p, network).expected_indegree()
+                cost[layout.pop_offset[p.post] + cells] += per * weight
+                continue
             post = np.asarray(p.post_indices)
             if post.dtype.kind not in "iu":
                 post = post.astype(np.int64)

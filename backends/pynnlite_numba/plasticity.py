@@ -3,11 +3,16 @@ TsodyksMarkramSynapse (kernels/tsodyks.py), kept apart from the static CSR.
 
 Each plastic ProjectionSpec becomes one group per distinct delay (usually one):
 a CSR by presynaptic neuron (for STDP split by target partition, partition.py:
-row ``pre * n_parts + part``) built by a stable counting sort, so that synapses
-keep the spec's order within a row. The permutation back to the spec's order
-is not stored (it would cost 4-8 bytes per synapse); it is recomputed, in
-linear time, when connection values are read or written, and cached for
-projections of up to ``_CACHE_LIMIT`` synapses.
+row ``pre * n_parts + part``) in which synapses keep the spec's order within a
+row. The STDP store reads each projection from its ConnectionSource
+(native.py: the frontend's arrays, or a native rule drawn chunk by chunk) in
+two passes: count the synapses of every row, then write each one at the next
+free place of its row; where a synapse went is not stored (it would cost 4-8
+bytes per synapse) but found by the same passes again when connection values
+are read or written. The Tsodyks-Markram and Clopath stores sort frontend
+arrays by a stable counting sort whose permutation is recomputed, in linear
+time, when needed, and cached for projections of up to ``_CACHE_LIMIT``
+synapses.
 
 STDP needs its parameters to be the same for the whole projection (traces are
 kept per presynaptic and per postsynaptic neuron, and ``tau_minus`` is a
@@ -23,10 +28,11 @@ from pynnlite.errors import InvalidParameterValueError, NoModelAvailableError
 from pynnlite.models.cells import StandardCellType
 from pynnlite.models.plasticity import power_law_lambda_nA, stdp_exponents
 
-from .connectivity import CHANNEL, delay_steps
+from .connectivity import CHANNEL, _count_rows, delay_steps
 from .kernels import stdp as K
 from .kernels import tsodyks as T
 from .layout import grid_times
+from .native import source_of
 from .partition import part_of
 
 STDP = "STDPMechanism"
@@ -40,10 +46,11 @@ STDP_PARAMETERS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max
 TSODYKS_PARAMETERS = ("U", "tau_rec", "tau_facil")
 _CACHE_LIMIT = 1 << 24
 #: peak bytes per plastic (STDP) synapse while the store is built: the kept 16
-#: (post, weight, transposed index), the permutation by row (4) and the
-#: gathered values on their way into the store; calibrated like the static
-#: table's BUILD_PEAK_BYTES_PER_SYNAPSE (peak RSS at 1e7 synapses)
-BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE = 31
+#: (post, weight, transposed index) and little else (count and scatter need
+#: only row pointers; a frontend projection's arrays are counted in the
+#: frontend's resident memory, a native one is drawn in chunks of a few MB);
+#: calibrated like the static table's (peak RSS at 1e7 synapses)
+BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE = 17
 
 
 def split_plastic(network):
@@ -84,6 +91,29 @@ def _counting_sort_parts(pre, post, post_part, n_parts, n_keys, order):
         order[nxt[k]] = i
         nxt[k] += 1
     return ptr
+
+
+@njit(cache=True, nogil=True)
+def _scatter_plastic(pre, post, part, n_parts, w, nxt, post_out, w_out, write_post, write_w):
+    """Write connections at the next free place of their rows (row
+    ``pre * n_parts + part[post]``): the target into post_out, |w| into w_out."""
+    for i in range(pre.shape[0]):
+        r = pre[i] * n_parts + part[post[i]]
+        k = nxt[r]
+        nxt[r] = k + 1
+        if write_post:
+            post_out[k] = post[i]
+        if write_w:
+            w_out[k] = abs(w[i])
+
+
+@njit(cache=True, nogil=True)
+def _slots(pre, post, part, n_parts, nxt, base, out):
+    """out[i] = base + the place _scatter_plastic gives connection i."""
+    for i in range(pre.shape[0]):
+        r = pre[i] * n_parts + part[post[i]]
+        out[i] = base + nxt[r]
+        nxt[r] += 1
 
 
 def _index_dtype(n):
@@ -129,10 +159,32 @@ class _Group:
         return values if self.entries is None else values[self.entries]
 
 
+class _SourceGroup:
+    """The STDP synapses of one projection with one delay, read from the
+    projection's ConnectionSource (only those with delay ``d`` when
+    ``filtered``)."""
+
+    entries = None
+
+    def __init__(self, spec, source, d, filtered, n):
+        self.spec, self.source, self.d, self.filtered, self.n = spec, source, d, filtered, n
+
+    def chunks(self, weights=False):
+        """(start, indices in the chunk or None for all, pre, post, weights)."""
+        for start, pre, post, w, d in self.source.chunks(weights, self.filtered):
+            if self.filtered:
+                keep = d == self.d
+                yield (start, np.flatnonzero(keep), pre[keep], post[keep],
+                       None if w is None else w[keep])
+            else:
+                yield start, None, pre, post, w
+
+
 class _PlasticStore:
     """Shared by both rules: groups, CSR construction, spec-order positions."""
 
     def __init__(self, specs, network, layout, bounds=None):
+        self.network = network
         self.dt = network.dt
         self.layout = layout
         self.n_total = layout.n_total
@@ -144,18 +196,28 @@ class _PlasticStore:
         self.groups = []
         self.by_projection = {}
         for p in specs:
-            same, first = _homogeneous(p.delays)
-            if same:
-                d = int(delay_steps(first, self.dt)) if p.size else 1
-                groups = [_Group(p, None, d)]
-            else:
-                d = delay_steps(p.delays, self.dt)
-                groups = [_Group(p, np.flatnonzero(d == v), int(v)) for v in np.unique(d)]
+            groups = self._groups_of(p)
             self.by_projection[p.index] = list(range(len(self.groups), len(self.groups) + len(groups)))
             self.groups.extend(groups)
         self._orders = {}
         self._building = True          # orders are kept while the store is being built
         self.max_delay = max([g.d for g in self.groups], default=1)
+
+    def _groups_of(self, p):
+        """One _Group per distinct delay of a frontend ProjectionSpec."""
+        if p.native_rule is not None:
+            raise NoModelAvailableError(
+                f"projection '{p.label}': the numba engine draws native rules for StaticSynapse "
+                f"and STDPMechanism only, not {p.synapse_model}; use native=False")
+        same, first = _homogeneous(p.delays)
+        if same:
+            return [_Group(p, None, int(delay_steps(first, self.dt)) if p.size else 1)]
+        d = delay_steps(p.delays, self.dt)
+        return [_Group(p, np.flatnonzero(d == v), int(v)) for v in np.unique(d)]
+
+    def _size(self, p):
+        """The number of connections of a projection (its groups')."""
+        return sum(self.groups[k].n for k in self.by_projection[p.index])
 
     def _built(self):
         """End of the build: drop the permutations too large to keep."""
@@ -244,11 +306,14 @@ class _PlasticStore:
 
     def _delays(self, projection):
         spec = self.projections[projection]
-        out = np.empty(spec.size, np.float64)
+        out = np.empty(self._size(spec), np.float64)
         for k in self.by_projection[projection]:
             g = self.groups[k]
             value = grid_times(self.gi[k, K.G_D], self.dt)
-            if g.entries is None:
+            if isinstance(g, _SourceGroup) and g.filtered:
+                for start, idx, _, _, _ in g.chunks():
+                    out[start + idx] = value
+            elif g.entries is None:
                 out[:] = value
             else:
                 out[g.entries] = value
@@ -339,12 +404,13 @@ class StdpStore(_PlasticStore):
             raise NoModelAvailableError(
                 f"the numba engine implements STDPMechanism with SpikePairRule and no voltage "
                 f"dependence; projection '{p.label}' asks for {td}")
-        if p.size and self._value(p, "dendritic_delay_fraction") != 1.0:
+        size = self._size(p)
+        if size and self._value(p, "dendritic_delay_fraction") != 1.0:
             raise NoModelAvailableError(
                 f"projection '{p.label}': dendritic_delay_fraction="
                 f"{self._value(p, 'dendritic_delay_fraction')}; the numba engine (like NEST's "
                 "stdp_synapse) treats the whole delay as dendritic: only 1.0 is available")
-        if not p.size:
+        if not size:
             return K.KIND_FROZEN, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 20.0, 20.0
         v = lambda n: self._value(p, n)       # noqa: E731
         if wd == "PowerLawWeightDependence":
@@ -377,18 +443,90 @@ class StdpStore(_PlasticStore):
                     a_plus, a_minus, w_min, w_max, mu_plus, mu_minus, self._sign(p),
                     np.exp(-self.dt / tau_minus))
 
-    # --------------------------------------------------------------- arrays
+    # --------------------------------------------------------------- build
+    def _groups_of(self, p):
+        """One _SourceGroup per distinct delay of a projection (one pass over
+        its source counts the delays when they differ)."""
+        src = source_of(p, self.network)
+        lo, hi = src.delay_bounds()
+        if lo == hi:
+            return [_SourceGroup(p, src, lo, False, src.size)]
+        counts = np.zeros(hi - lo + 1, np.int64)
+        for _, _, _, _, d in src.chunks(False, True):
+            counts += np.bincount(np.asarray(d) - lo, minlength=len(counts))
+        return [_SourceGroup(p, src, lo + int(v), True, int(counts[v]))
+                for v in np.flatnonzero(counts)]
+
+    def _post_part(self, g):
+        """The target partition of each cell of a group's postsynaptic population."""
+        lay = self.layout
+        return part_of(self.bounds, lay.pop_offset[g.spec.post]
+                       + np.arange(max(lay.pop_size[g.spec.post], 1)))
+
+    def _build_forward(self):
+        """Row pointers of every group (one pass over its source counts the
+        synapses of each row) and the group table's integer columns."""
+        lay = self.layout
+        self.gi = np.zeros((len(self.groups), K.G_NI), np.int64)
+        rows, syn0, row0 = [], 0, 0
+        for k, g in enumerate(self.groups):
+            p = g.spec
+            if g.n >= 2 ** 31:
+                raise NoModelAvailableError(
+                    f"projection '{p.label}': {g.n} synapses with one delay; the numba "
+                    "engine takes at most 2**31 - 1 per projection and delay")
+            ptr = np.zeros(lay.pop_size[p.pre] * self.n_parts + 1, np.int64)
+            part = self._post_part(g)
+            for _, _, pre, post, _ in g.chunks():
+                _count_rows(pre, post, 0, 0, part, self.n_parts, ptr)
+            np.cumsum(ptr, out=ptr)
+            self.gi[k, [K.G_PRE0, K.G_NPRE, K.G_POST0, K.G_NPOST]] = (
+                lay.pop_offset[p.pre], lay.pop_size[p.pre], lay.pop_offset[p.post],
+                lay.pop_size[p.post])
+            self.gi[k, K.G_COL0] = CHANNEL[p.receptor_type] * self.n_total + lay.pop_offset[p.post]
+            self.gi[k, K.G_D] = g.d
+            self.gi[k, K.G_SYN0] = syn0
+            self.gi[k, K.G_ROW0] = row0
+            rows.append(ptr)
+            syn0 += g.n
+            row0 += len(ptr)
+        self.n_syn = syn0
+        self.row_ptr = np.concatenate(rows) if rows else np.zeros(1, np.int64)
+
+    def _next_free(self, k):
+        """The first place of every row of group k (a copy to advance)."""
+        r0 = self.gi[k, K.G_ROW0]
+        return self.row_ptr[r0:r0 + self.layout.pop_size[self.groups[k].spec.pre]
+                            * self.n_parts].copy()
+
+    def positions(self, projection):
+        """Positions in the concatenated synapse arrays of a projection's
+        connections, in its order (the build's passes again)."""
+        spec = self.projections[projection]
+        out = np.empty(self._size(spec), np.int64)
+        for k in self.by_projection[projection]:
+            g = self.groups[k]
+            nxt, part, s0 = self._next_free(k), self._post_part(g), self.gi[k, K.G_SYN0]
+            for start, idx, pre, post, _ in g.chunks():
+                if idx is None:
+                    _slots(pre, post, part, self.n_parts, nxt, s0, out[start:start + len(pre)])
+                else:
+                    slots = np.empty(len(pre), np.int64)
+                    _slots(pre, post, part, self.n_parts, nxt, s0, slots)
+                    out[start + idx] = slots
+        return out
+
     def _build_transposed(self):
         self.post = np.zeros(max(self.n_syn, 1), np.int32)
         self.tpos = np.zeros(max(self.n_syn, 1), np.int32)
         trows, trow0 = [], 0
+        z = np.zeros(0, np.float64)
         for k, g in enumerate(self.groups):
             s0 = self.gi[k, K.G_SYN0]
-            post = self._ordered_into(k, g.spec.post_indices, self.post[s0:s0 + g.n])
-            if g.n >= 2 ** 31:
-                raise NoModelAvailableError(
-                    f"projection '{g.spec.label}': {g.n} synapses with one delay; the numba "
-                    "engine takes at most 2**31 - 1 per projection and delay")
+            post = self.post[s0:s0 + g.n]
+            nxt, part = self._next_free(k), self._post_part(g)
+            for _, _, pre, pst, _ in g.chunks():
+                _scatter_plastic(pre, pst, part, self.n_parts, z, nxt, post, z, True, False)
             tptr = _counting_sort(post, self.layout.pop_size[g.spec.post], self.tpos[s0:s0 + g.n])
             self.gi[k, K.G_TROW0] = trow0
             trows.append(tptr)
@@ -402,10 +540,16 @@ class StdpStore(_PlasticStore):
         """Weights and parameters from the spec, traces and spike history cleared."""
         self.overrides = {}
         self._apply_rules()
+        z = np.zeros(0, np.int32)
         for k, g in enumerate(self.groups):
             s0 = self.gi[k, K.G_SYN0]
-            w = self._ordered_into(k, g.spec.weights, self.w[s0:s0 + g.n])
-            np.abs(w, out=w)
+            w = self.w[s0:s0 + g.n]
+            if g.source.weight_value is not None:
+                w[:] = abs(g.source.weight_value)
+                continue
+            nxt, part = self._next_free(k), self._post_part(g)
+            for _, _, pre, post, values in g.chunks(weights=True):
+                _scatter_plastic(pre, post, part, self.n_parts, values, nxt, z, w, False, True)
         self.kp[:] = 0.0
         self.km[:] = 0.0
         self.hist_n[:] = 0
@@ -434,13 +578,15 @@ class StdpStore(_PlasticStore):
             return self._delays(projection)
         if name in spec.synapse_parameters:
             if name in self.overrides.get(projection, {}):
-                return np.full(spec.size, self.overrides[projection][name])
-            return np.array(spec.synapse_parameters[name], np.float64)
+                return np.full(self._size(spec), self.overrides[projection][name])
+            # a native rule's parameters are numbers (one for all)
+            return np.array(np.broadcast_to(np.asarray(spec.synapse_parameters[name],
+                                                       np.float64), (self._size(spec),)))
         raise KeyError(name)
 
     def set(self, projection, name, values):
         spec = self.projections[projection]
-        values = np.broadcast_to(np.asarray(values, np.float64), (spec.size,))
+        values = np.broadcast_to(np.asarray(values, np.float64), (self._size(spec),))
         if name == "weight":
             self.w[self.positions(projection)] = np.abs(values)
         elif name == "delay":

@@ -16,6 +16,13 @@ POISSON = 1
 NOISE = 2
 #: PoissonGenerator: one draw per (connection, step), kernels/drive.py
 DRIVE = 3
+#: native connection rules (native.py): which cells connect, keyed by
+#: (projection, target or source cell), (k-th connection or candidate); their
+#: weights and delays when drawn from a RandomDistribution, with the same keys.
+#: A redraw (rejection) r uses the stream + 16 * r, as poisson's chunks do.
+CONNECT = 4
+WEIGHT = 5
+DELAY = 6
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
