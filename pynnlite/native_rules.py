@@ -15,6 +15,13 @@ or array: there is nothing to index before the draw), a weight's possible
 values must have the sign its receptor needs, and a delay distribution must be
 bounded (the backend fixes its longest delay before connecting) and, unless it
 draws integers, needs ``setup(round_delays=True)`` as it would in the frontend.
+A plastic synapse type (e.g. STDPMechanism) connects natively on a backend
+listing "native_plastic" in its capability features (the numba engine); its
+other parameters must then be numbers, one value for the whole projection
+(the rule's 'synapse_parameters', checked as the frontend checks them), and a
+weight distribution must lie within the type's bounds. Such a projection's
+size() is known before the build when the rule fixes it (every rule but
+pairwise_bernoulli), so record_weights() works on it.
 On other backends ``native=True`` is ignored and the frontend generates the
 connections (identical across runs for a seed, but not equal to a native draw).
 """
@@ -70,9 +77,11 @@ def rule_for(projection, what):
     connector = projection.connector
     name = type(connector).__name__
     model = type(projection.synapse_type).__name__
-    if not isinstance(projection.synapse_type, StaticSynapse):
-        raise ConnectionError(f"{name}(native=True) connects with StaticSynapse only, not "
-                              f"{model} ({what}); use native=False")
+    plastic = not isinstance(projection.synapse_type, StaticSynapse)
+    if plastic and "native_plastic" not in sim.backend_class.capabilities.features:
+        raise ConnectionError(f"{name}(native=True) connects with StaticSynapse only on the "
+                              f"'{sim.backend_name}' backend, not {model} ({what}); use "
+                              "native=False")
     pre_root, pre_cells = _one_population(projection.pre, "presynaptic", name, what)
     post_root, post_cells = _one_population(projection.post, "postsynaptic", name, what)
     rule = connector.native_rule()
@@ -86,10 +95,15 @@ def rule_for(projection, what):
         values["delay"] = sim.min_delay
     rule.update(pre_cells=pre_cells, post_cells=post_cells,
                 weight=_description(values["weight"], "weight", model),
-                delay=_description(values["delay"], "delay", model))
+                delay=_description(values["delay"], "delay", model), synapse_model=model,
+                synapse_parameters=_numbers(values, model))
     # what the backend cannot draw first: that error says what to change
     sim.backend_class.check_native_rule(rule, what)
     _check_weight_range(projection, rule["weight"], post_root, model)
+    if plastic:
+        one = {k: np.array([v]) for k, v in rule["synapse_parameters"].items()}
+        projection.synapse_type.validate(one)
+        projection.synapse_type.check_weights(np.array(support(rule["weight"])), one)
     rule["delay_range"] = _delay_range(sim, rule["delay"], model)
     return rule
 
@@ -124,6 +138,46 @@ def _description(value, name, model):
     raise InvalidParameterValueError(
         name, value, "a number or a RandomDistribution when the connector is native (the "
         "backend draws the connections, so there is no list or array to index)", model)
+
+
+def _numbers(values, model):
+    """The parameters other than weight and delay, each one number."""
+    out = {}
+    for key, value in values.items():
+        if key in ("weight", "delay"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                             np.floating)):
+            raise InvalidParameterValueError(
+                key, value, "a number when the connector is native (one value for the whole "
+                "projection)", model)
+        out[key] = float(value)
+    return out
+
+
+def planned_size(projection):
+    """The number of connections a native rule makes, known before it is
+    drawn; None for pairwise_bernoulli."""
+    rule = projection._native
+    n_pre, n_post = projection.pre.size, projection.post.size
+    name = rule["rule"]
+    if name == "fixed_indegree":
+        return int(rule["indegree"]) * n_post
+    if name == "fixed_outdegree":
+        return int(rule["outdegree"]) * n_pre
+    if name == "one_to_one":
+        return n_post
+    if name == "fixed_total_number":
+        return int(rule["N"])
+    if name == "all_to_all":
+        pre_root, post_root = projection.pre._parts()[0][0], projection.post._parts()[0][0]
+        shared = 0
+        if not rule["allow_autapses"] and pre_root is post_root:
+            pre = np.arange(n_pre) if rule["pre_cells"] is None else rule["pre_cells"]
+            post = np.arange(n_post) if rule["post_cells"] is None else rule["post_cells"]
+            shared = len(np.intersect1d(pre, post))
+        return n_pre * n_post - shared
+    return None
 
 
 def _check_weight_range(projection, weight, post_root, model):
@@ -183,6 +237,7 @@ def spec_of(projection, index):
         pre_indices=empty, post_indices=empty, weights=np.zeros(0), delays=np.zeros(0),
         receptor_type=projection.receptor_type,
         synapse_model=type(projection.synapse_type).__name__,
+        synapse_parameters=dict(projection._native.get("synapse_parameters", {})),
         synapse_components=projection.synapse_type.components, native_rule=projection._native)
 
 
@@ -201,7 +256,7 @@ def drawn_connections(projection):
     pre = _local(pre, rule["pre_cells"], projection.pre.size)
     post = _local(post, rule["post_cells"], projection.post.size)
     values = {name: np.asarray(sim._backend.get_connection_values(index, name), np.float64)
-              for name in ("weight", "delay")}
+              for name in ("weight", "delay", *rule.get("synapse_parameters", {}))}
     return Connections(pre, post), values
 
 

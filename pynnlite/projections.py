@@ -70,7 +70,9 @@ class Projection:
             self._generate(connector, space)
         else:
             # drawn by the backend at build; fetched from it on first use
-            self._conns, self._values = None, {"weight": None, "delay": None}
+            self._conns = None
+            self._values = {name: None for name in
+                            ("weight", "delay", *self._native["synapse_parameters"])}
         self._spec_map = []     # [(spec index, selection of this projection's connections)]
         self._user_set = set()  # attributes changed by set(): re-applied after reset()
         self._weight_recording = None   # pynnlite.weight_recording.WeightRecording
@@ -201,7 +203,12 @@ class Projection:
     # --- PyNN API
 
     def size(self, gather=True):
-        """The number of connections."""
+        """The number of connections (of a native rule before the network is
+        built: the number its rule fixes, see pynnlite.native_rules)."""
+        if self._native is not None and self._conns is None and self._simulation._backend is None:
+            planned = native_rules.planned_size(self)
+            if planned is not None:
+                return planned
         return len(self._connections.pre)
 
     def __len__(self):
@@ -215,7 +222,7 @@ class Projection:
         if name not in self._values:
             raise NonExistentParameterError(name, type(self.synapse_type).__name__,
                                             self._values.keys())
-        n = self.size()     # a native projection before build raises here
+        n = len(self._connections.pre)     # a native projection before build raises here
         sim = self._simulation
         if sim._backend is not None and self._spec_map:
             values = np.empty(n, float)
