@@ -13,6 +13,17 @@ static synapses elsewhere, and an independent Poisson drive of ~20.9 kHz per
 neuron (PoissonGenerator, NEST's poisson_generator). The PSP amplitude JE =
 0.14 mV is converted into a PSC peak in pA as the seed does (then to nA).
 
+The fixed in-degree projections are drawn natively, as the seed draws them
+(NEST's fixed_indegree): ``FixedNumberPreConnector(..., native=True)``, so the
+backend draws the 126.6 M connections at build instead of the frontend
+generating and keeping them. The numba engine draws them chunk by chunk with
+its counter-based generator (a pure function of the seed; pynnlite_numba's
+native.py), E->E STDP synapses included; NEST draws them with its own
+generator, and the E->E STDP projection, which NEST's adapter does not connect
+natively, is generated in the frontend there. The two backends therefore draw
+different (equally distributed) networks. ``--frontend`` generates every
+projection in the frontend instead (the same network on every backend).
+
 As the seed warns, at scale 1 the in-degree is large compared with the
 network: inputs are strongly correlated, weights grow and the network drifts
 towards synchrony, hence the short 50 ms presimulation and 250 ms simulation.
@@ -28,7 +39,7 @@ spikes, presimulation included, divided by Nrec * simtime); ``rate in the
 simulation phase`` counts only the spikes of the simulation phase.
 
 Usage: python hpc_benchmark.py [-h] [--scale SCALE] [--simtime MS] [--presimtime MS]
-                               [--seed SEED] [--threads N] [--static] simulator
+                               [--seed SEED] [--threads N] [--static] [--frontend] simulator
 """
 import os
 import time
@@ -101,9 +112,11 @@ class Logger:
 
 
 def build_and_run(backend="numba", scale=1.0, simtime=None, presimtime=None, seed=None,
-                  threads=1, plastic=True, verbose=True):
+                  threads=1, plastic=True, verbose=True, native=True):
     """Build the seed network on ``backend``, presimulate, simulate; return the
-    logged values (times in s, memory in kB) and the counts."""
+    logged values (times in s, memory in kB) and the counts. ``native``: the
+    backend draws the in-degree projections (where it can), else the frontend
+    generates them."""
     import pynnlite as sim
     from pynnlite.random import NumpyRNG, RandomDistribution
     from pynnlite.utility import spike_digest
@@ -150,13 +163,17 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, presimtime=None, see
     else:
         syn_ee = syn_ex
 
-    def indegree(n):
+    caps = sim.get_simulation().backend_class.capabilities
+    native_plastic = native and plastic and "native_plastic" in caps.features
+
+    def indegree(n, native=native):
         return sim.FixedNumberPreConnector(n, with_replacement=True, allow_self_connections=False,
-                                           rng=rng)
+                                           rng=rng, native=native)
 
     sim.Projection(E_stimulus, E, sim.AllToAllConnector(), syn_ex, receptor_type="excitatory")
     sim.Projection(E_stimulus, I, sim.AllToAllConnector(), syn_ex, receptor_type="excitatory")
-    projections = [sim.Projection(E, E, indegree(CE), syn_ee, receptor_type="excitatory"),
+    ee = indegree(CE, native_plastic or (native and not plastic))
+    projections = [sim.Projection(E, E, ee, syn_ee, receptor_type="excitatory"),
                    sim.Projection(I, E, indegree(CI), syn_in, receptor_type="inhibitory"),
                    sim.Projection(E, I, indegree(CE), syn_ex, receptor_type="excitatory"),
                    sim.Projection(I, I, indegree(CI), syn_in, receptor_type="inhibitory")]
@@ -184,7 +201,10 @@ def build_and_run(backend="numba", scale=1.0, simtime=None, presimtime=None, see
 
     result = dict(log.values, backend=backend, scale=scale, simtime=simtime,
                   presimtime=presimtime, seed=seed, threads=threads, plastic=plastic,
-                  n_neurons=NE + NI, n_synapses=int(sum(prj.size() for prj in projections)),
+                  native=native,
+                  # every target has CE + CI inputs (asking native projections for
+                  # their size() would fetch all their connections from the backend)
+                  n_neurons=NE + NI, n_synapses=(NE + NI) * (CE + CI),
                   n_rec=n_rec, n_spikes_sim=int(round(all_spikes - presim_spikes)),
                   compile_s=dict(getattr(simulation._backend, "timings", {})).get("compile_s", 0.0),
                   poisson_rate_hz=rate, JE_pA=JE_pA, spike_digest=spike_digest(E))
@@ -202,9 +222,13 @@ def main():
         ("--presimtime", "presimulation time (ms)", {"type": float, "default": PARAMS["presimtime"]}),
         ("--seed", "seed of all random numbers", {"type": int, "default": PARAMS["seed"]}),
         ("--threads", "number of threads", {"type": int, "default": 1}),
-        ("--static", "static E->E synapses instead of power-law STDP", {"action": "store_true"}))
+        ("--static", "static E->E synapses instead of power-law STDP", {"action": "store_true"}),
+        ("--frontend", "generate the in-degree projections in the frontend instead of drawing "
+         "them natively in the backend (the default: FixedNumberPreConnector(native=True), "
+         "NEST's fixed_indegree)", {"action": "store_true"}))
     r = build_and_run(options.simulator, options.scale, options.simtime, options.presimtime,
-                      options.seed, options.threads, plastic=not options.static)
+                      options.seed, options.threads, plastic=not options.static,
+                      native=not options.frontend)
     print(f"\n{r['n_neurons']} neurons, {r['n_synapses']} synapses; peak resident memory "
           f"{r['peak_rss_after_sim'] / 1e6:.2f} GB = "
           f"{r['peak_rss_after_sim'] * 1024 / r['n_synapses']:.1f} bytes per synapse; "

@@ -40,26 +40,34 @@ def test_build_too_big_is_refused_before_the_backend_allocates(monkeypatch):
 
 
 @pytest.mark.slow
-def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses():
+@pytest.mark.parametrize("native,plastic", [(False, False), (True, False), (True, True)])
+def test_estimate_is_within_20_percent_of_peak_rss_at_1e5_neurons_1e7_synapses(native, plastic):
     # The estimate covers the network, not compiling the engine's loop (a first
     # run with a cold numba cache needs ~300 MB more for LLVM): a first run of
     # the same network compiles everything into the cache, the second is measured.
+    # Native projections: the backend draws them, the frontend holds nothing.
     script = textwrap.dedent("""
         import sys
         import pynnlite as sim
         from pynnlite.memory import peak_resident_bytes
         sim.setup(timestep=0.1)
         cells = sim.Population(int(sys.argv[1]), sim.IF_curr_exp())
-        sim.Projection(cells, cells, sim.FixedNumberPreConnector(100),
-                       sim.StaticSynapse(weight=0.01, delay=1.0))
+        if sys.argv[3] == "1":
+            synapse = sim.STDPMechanism(sim.SpikePairRule(),
+                                        sim.AdditiveWeightDependence(w_max=0.1),
+                                        weight=0.01, delay=1.0)
+        else:
+            synapse = sim.StaticSynapse(weight=0.01, delay=1.0)
+        sim.Projection(cells, cells, sim.FixedNumberPreConnector(100, native=sys.argv[2] == "1"),
+                       synapse)
         cells.record("spikes")
         estimate = sim.get_simulation().memory_estimate()["total"]
         sim.run(10.0)
         peak = peak_resident_bytes()   # not ru_maxrss: a vforked child inherits the parent's
         print(estimate, peak)
     """)
-    subprocess.run([sys.executable, "-c", script, "100000"], capture_output=True, check=True)
-    out = subprocess.run([sys.executable, "-c", script, "100000"], capture_output=True, text=True,
-                         check=True)
+    args = [sys.executable, "-c", script, "100000", str(int(native)), str(int(plastic))]
+    subprocess.run(args, capture_output=True, check=True)
+    out = subprocess.run(args, capture_output=True, text=True, check=True)
     estimate, peak = map(int, out.stdout.split())
     assert 1 / 1.2 <= peak / estimate <= 1.2, (estimate, peak)
