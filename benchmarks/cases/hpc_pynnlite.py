@@ -1,10 +1,13 @@
 """NEST's HPC benchmark (seed 002) on pynnlite: runs examples/hpc_benchmark.py's
 network (build_and_run) and reports its phases: build (nodes and edges,
 including the backend's build, less compile), compile, presimulate, simulate;
-resident memory after each phase.
+resident memory after each phase. The in-degree projections are drawn by the
+backend (native=True, as the seed's fixed_indegree); --frontend generates
+them in the frontend.
 
 Usage: python hpc_pynnlite.py [--backend numba] [--threads N] [--scale S]
                               [--simtime MS] [--presimtime MS] [--seed S] [--static]
+                              [--frontend]
 """
 import argparse
 
@@ -13,13 +16,13 @@ from seeds import hpc_benchmark
 
 
 def run(backend="numba", scale=1.0, simtime=None, presimtime=None, seed=None, threads=1,
-        plastic=True):
+        plastic=True, native=True):
     r = hpc_benchmark.build_and_run(backend, scale, simtime, presimtime, seed, threads, plastic,
-                                    verbose=False)
+                                    verbose=False, native=native)
     rate = r["rate in the simulation phase"]
     return dict(
         engine=f"pynnlite-{backend}", case="HPC benchmark", threads=threads, scale=scale,
-        plastic=plastic,
+        plastic=plastic, native=native,
         build_s=r["build_time_nodes"] + r["build_edge_time"] - r["compile_s"],
         build_nodes_s=r["build_time_nodes"], build_edges_s=r["build_edge_time"],
         compile_s=r["compile_s"], presimulate_s=r["presim_time"], simulate_s=r["sim_time"],
@@ -41,9 +44,11 @@ def main():
     parser.add_argument("--presimtime", type=float, default=None)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--static", action="store_true", help="static E->E synapses")
+    parser.add_argument("--frontend", action="store_true",
+                        help="generate the in-degree projections in the frontend")
     args = parser.parse_args()
     report(**run(args.backend, args.scale, args.simtime, args.presimtime, args.seed,
-                 args.threads, not args.static))
+                 args.threads, not args.static, not args.frontend))
 
 
 if __name__ == "__main__":
