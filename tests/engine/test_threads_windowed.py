@@ -5,8 +5,8 @@ delay change between runs that shortens the window, and reset().
 
 The network has every path the windowed loop replays: static synapses with
 heterogeneous delays, STDP with two weight dependences (one projection from a
-spike source), a PoissonGenerator drive, electrodes (DC on some neurons,
-noise), splittable blocks and blocks updated whole on one thread (sources,
+spike source), a PoissonGenerator drive, electrodes (DC and step currents on
+some neurons, noise), splittable blocks and blocks updated whole on one thread (sources,
 GIF_cond_exp), and signals sampled by every thread from its own columns.
 Sampling weights needs the step-by-step loop (test_threads.py covers that one).
 """
@@ -63,6 +63,8 @@ def _network(threads, seed=5, min_delay=MIN_DELAY):
     ]
     sim.NoisyCurrentSource(mean=0.1, stdev=0.3, dt=1.0).inject_into(inh)
     sim.DCSource(amplitude=0.4, start=20.0, stop=200.0).inject_into(exc[::7])
+    sim.StepCurrentSource(times=[30.0, 90.0, 150.0], amplitudes=[0.3, -0.1, 0.5]).inject_into(
+        inh[::3])
     for p in (exc, inh, gif, cond, src, arr):
         p.record("spikes")
     exc[5:60:3].record("v", sampling_interval=0.5)     # columns on both sides of a cut

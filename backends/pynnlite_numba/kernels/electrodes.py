@@ -22,13 +22,13 @@ N_I = 3
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def inject_currents(s, dt, seed, kind, fpar, ipar, tptr, tstep, tamp, gptr, gtgt, gid, istim,
-                    lo, hi):
-    """The electrode current of step s of every target ``lo <= i < hi`` into ``istim``."""
+                    first, stop):
+    """The electrode current of step s of every target ``first <= i < stop`` into ``istim``."""
     n_src = kind.shape[0]
     if n_src == 0:
         return
     for j in range(gptr[0], gptr[n_src]):
-        if lo <= gtgt[j] < hi:
+        if first <= gtgt[j] < stop:
             istim[gtgt[j]] = 0.0
     for k in range(n_src):
         if s < ipar[k, I_FIRST] or s >= ipar[k, I_STOP]:
@@ -38,7 +38,7 @@ def inject_currents(s, dt, seed, kind, fpar, ipar, tptr, tstep, tamp, gptr, gtgt
             period = ipar[k, I_PERIOD]
             interval = (s - ipar[k, I_FIRST]) // period
             for j in range(gptr[k], gptr[k + 1]):
-                if lo <= gtgt[j] < hi:
+                if first <= gtgt[j] < stop:
                     istim[gtgt[j]] += fpar[k, F_MEAN] + fpar[k, F_STDEV] * normal(
                         seed, NOISE + 16 * k, gid[j], interval)
             continue
@@ -62,5 +62,5 @@ def inject_currents(s, dt, seed, kind, fpar, ipar, tptr, tstep, tamp, gptr, gtgt
                 continue
             amp = tamp[lo - 1]
         for j in range(gptr[k], gptr[k + 1]):
-            if lo <= gtgt[j] < hi:
+            if first <= gtgt[j] < stop:
                 istim[gtgt[j]] += amp
