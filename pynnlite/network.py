@@ -61,8 +61,11 @@ class ProjectionSpec:
     #: population-local indices taking part, in the projection's order; None for
     #: the whole population); 'weight' and 'delay', each a number or
     #: {'distribution': name, 'parameters': {...}} as pynnlite.random names them;
-    #: 'delay_range' (lowest, highest possible delay, ms, on the grid). The
-    #: backend reports the connections it made with Backend.get_connections.
+    #: 'delay_range' (lowest, highest possible delay, ms, on the grid);
+    #: 'synapse_model' and 'synapse_parameters' (the synapse type's other
+    #: parameters, one number each: a plastic type is native only on a backend
+    #: whose Capabilities.features list 'native_plastic'). The backend reports
+    #: the connections it made with Backend.get_connections.
     native_rule: dict | None = None
 
     @property
