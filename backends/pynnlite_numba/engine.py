@@ -113,7 +113,6 @@ class Engine:
 
     def _setup_partitions(self):
         """Scratch spike lists and per-block column ranges for the threads."""
-        n = self.layout.n_total
         self.n_parts = len(self.bounds) - 1
         self.part_lo = np.ascontiguousarray(self.bounds[:-1])
         self.part_hi = np.ascontiguousarray(self.bounds[1:])

@@ -246,22 +246,27 @@ class _PlasticStore:
             self._orders[k] = (ptr, order)
         return ptr, order
 
+    def _set_group_entry(self, k, syn0, row0):
+        """Group k's row of the integer group table: its populations, ring
+        column offset, delay and where its synapses and rows start."""
+        lay, g = self.layout, self.groups[k]
+        p = g.spec
+        self.gi[k, [K.G_PRE0, K.G_NPRE, K.G_POST0, K.G_NPOST]] = (
+            lay.pop_offset[p.pre], lay.pop_size[p.pre], lay.pop_offset[p.post],
+            lay.pop_size[p.post])
+        self.gi[k, K.G_COL0] = CHANNEL[p.receptor_type] * self.n_total + lay.pop_offset[p.post]
+        self.gi[k, K.G_D] = g.d
+        self.gi[k, K.G_SYN0] = syn0
+        self.gi[k, K.G_ROW0] = row0
+
     def _build_forward(self):
         """Concatenated forward CSR of all groups: the integer group table
         columns for the layout, row pointers and the spec-order permutations."""
-        lay = self.layout
         self.gi = np.zeros((len(self.groups), K.G_NI), np.int64)
         rows, syn0, row0 = [], 0, 0
         for k, g in enumerate(self.groups):
-            p = g.spec
             ptr, _ = self._group_order(k)
-            self.gi[k, [K.G_PRE0, K.G_NPRE, K.G_POST0, K.G_NPOST]] = (
-                lay.pop_offset[p.pre], lay.pop_size[p.pre], lay.pop_offset[p.post],
-                lay.pop_size[p.post])
-            self.gi[k, K.G_COL0] = CHANNEL[p.receptor_type] * self.n_total + lay.pop_offset[p.post]
-            self.gi[k, K.G_D] = g.d
-            self.gi[k, K.G_SYN0] = syn0
-            self.gi[k, K.G_ROW0] = row0
+            self._set_group_entry(k, syn0, row0)
             rows.append(ptr)
             syn0 += g.n
             row0 += len(ptr)
@@ -480,13 +485,7 @@ class StdpStore(_PlasticStore):
             for _, _, pre, post, _ in g.chunks():
                 _count_rows(pre, post, 0, 0, part, self.n_parts, ptr)
             np.cumsum(ptr, out=ptr)
-            self.gi[k, [K.G_PRE0, K.G_NPRE, K.G_POST0, K.G_NPOST]] = (
-                lay.pop_offset[p.pre], lay.pop_size[p.pre], lay.pop_offset[p.post],
-                lay.pop_size[p.post])
-            self.gi[k, K.G_COL0] = CHANNEL[p.receptor_type] * self.n_total + lay.pop_offset[p.post]
-            self.gi[k, K.G_D] = g.d
-            self.gi[k, K.G_SYN0] = syn0
-            self.gi[k, K.G_ROW0] = row0
+            self._set_group_entry(k, syn0, row0)
             rows.append(ptr)
             syn0 += g.n
             row0 += len(ptr)

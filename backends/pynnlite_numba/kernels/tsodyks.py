@@ -15,7 +15,7 @@ synapse's delay, in NEST's order of operations.
 import numpy as np
 from numba import njit
 
-from .stdp import G_COL0, G_D, G_NPOST, G_NPRE, G_POST0, G_PRE0, G_ROW0, G_SYN0, G_KP0
+from .stdp import G_COL0, G_D, G_NPRE, G_PRE0, G_ROW0, G_SYN0, G_KP0
 
 # rows of ``par`` and ``st``
 P_U, P_TAU_REC, P_TAU_FAC, P_TAU_PSC = range(4)
