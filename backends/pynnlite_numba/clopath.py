@@ -149,3 +149,7 @@ class ClopathStore(_PlasticStore):
     prepare_weight_buffers = StdpStore.prepare_weight_buffers
     collect_weight_buffers = StdpStore.collect_weight_buffers
     fetch_weights = StdpStore.fetch_weights
+
+    def _weights_at(self, positions, s_now):
+        """Weight magnitudes at these positions (updated eagerly: as stored)."""
+        return self.w[positions]

@@ -40,7 +40,7 @@ entries, traces and incoming weights. Two loops do this (codegen.py):
   thread first replays, step by step, the previous window's delivery, drive
   and STDP for its targets, then updates its neurons for the next m steps;
   between regions one thread gathers the window's spikes in index order,
-  records them and advances the STDP spike history and K+ traces. Signals are
+  records them and stores them in the STDP step history. Signals are
   sampled by each thread from its own columns. Used when every synapse phase
   splits by target (static, drive, STDP) and no weights are recorded;
 - step by step, otherwise: each step updates the splittable blocks in
@@ -317,6 +317,7 @@ class Engine:
             if s < s_end:
                 self._grow_spike_buffer()
         self.step = s_end
+        self.plastic.set_step(s_end)
         self._collect_signal_buffers(s0)
         self.plastic.collect_weight_buffers(s0)
 

@@ -45,6 +45,8 @@ STDP_PARAMETERS = ("tau_plus", "tau_minus", "A_plus", "A_minus", "w_min", "w_max
                    "mu_minus", "mu", "dendritic_delay_fraction")
 TSODYKS_PARAMETERS = ("U", "tau_rec", "tau_facil")
 _CACHE_LIMIT = 1 << 24
+#: the spike steps in ps_recent of a neuron that has not spiked
+_NEVER = -(1 << 62)
 #: peak bytes per plastic (STDP) synapse while the store is built: the kept 16
 #: (post, weight, transposed index) and little else (count and scatter need
 #: only row pointers; a frontend projection's arrays are counted in the
@@ -114,6 +116,21 @@ def _slots(pre, post, part, n_parts, nxt, base, out):
         r = pre[i] * n_parts + part[post[i]]
         out[i] = base + nxt[r]
         nxt[r] += 1
+
+
+@njit(cache=True, nogil=True)
+def _weights_at(positions, s_now, *arrays):
+    """kernels.stdp.weight_at of each position."""
+    out = np.empty(positions.shape[0], np.float64)
+    for j in range(positions.shape[0]):
+        out[j] = K.weight_at(positions[j], s_now, *arrays)
+    return out
+
+
+def history_length(max_delay):
+    """Spikes kept per neuron for STDP: a power of two >= the longest delay
+    (steps) and >= kernels.stdp.MIN_HISTORY."""
+    return 1 << int(np.ceil(np.log2(max(max_delay, K.MIN_HISTORY))))
 
 
 def _index_dtype(n):
@@ -343,40 +360,52 @@ class StdpStore(_PlasticStore):
             self._rule(p)              # refuse what the engine cannot do before building
         self._build_forward()
         self._build_transposed()
-        self.kseg = np.zeros((len(specs), K.K_NK), np.int64)
+        n_specs = len(specs)
+        self.kseg = np.zeros((n_specs, K.K_NK), np.int64)
         start = 0
         for i, p in enumerate(specs):
             n = layout.pop_size[p.pre]
             self.kseg[i] = (layout.pop_offset[p.pre], n, start)
             for k in self.by_projection[p.index]:
                 self.gi[k, K.G_KP0] = start
+                self.gi[k, K.G_SPEC] = i
             start += n
-        self.kp = np.zeros(max(start, 1), np.float64)
+        # K+ (value after the last spike, and its step): one copy per target partition
+        self.kp = np.zeros((self.n_parts, max(start, 1)), np.float64)
+        self.kstep = np.zeros((self.n_parts, max(start, 1)), np.int64)
+        self.krate = np.zeros(max(n_specs, 1), np.float64)
+        self.etab = np.zeros((max(n_specs, 1), K.DECAY_TABLE_STEPS), np.float64)
+        self.flushed = np.full(1, -1, np.int64)
         km = 0
         for k in range(len(self.groups)):
             self.gi[k, K.G_KM0] = km
             km += self.gi[k, K.G_NPOST]
         self.km = np.zeros(max(km, 1), np.float64)
-        self.kdecay = np.zeros(len(specs), np.float64)
         self.gf = np.zeros((len(self.groups), K.F_NF), np.float64)
         self._spec_slot = {p.index: i for i, p in enumerate(specs)}
+        n_hist = max(self.n_total, 1) if self.groups else 1
+        c = history_length(self.max_delay) if self.groups else 1
+        self.ps_recent = np.zeros((n_hist, K.R_NR), np.int64)
+        self.ps_step = np.zeros((n_hist, c), np.int64)
+        self.ps_mult = np.zeros((n_hist, c), np.int32)
+        self.ps_count = np.zeros(n_hist, np.int64)
         self.set_window(1)
         self.w = np.zeros(max(self.n_syn, 1), np.float64)
+        #: the next step to run (the engine's clock; weights are read as of its start)
+        self.now = 0
         self._setup_weight_recording(weight_recordings)
         self.reset()
         self._built()
 
     def set_window(self, steps, step=0):
-        """Size the spike history and the K+ snapshots for a loop that runs the
-        phase's partitions up to ``steps`` steps after the step's spikes were
-        stored (codegen.py's windowed loop; 1: in the same step). The history
-        of the steps before ``step`` (the next step to run) is kept."""
+        """Size the step history for a loop that runs the phase's partitions up
+        to ``steps`` steps after the step's spikes were stored (codegen.py's
+        windowed loop; 1: in the same step). The history of the steps before
+        ``step`` (the next step to run) is kept."""
         H = self.max_delay + steps if self.groups else 1
         n_cap = max(self.n_total, 1) if self.groups else 1
         old = getattr(self, "hist_n", None)
         if old is not None and old.shape[0] == H:
-            if self.kp_win.shape[0] != steps:
-                self.kp_win = np.zeros((steps, self.kp.shape[0]), np.float64)
             return
         hist = (np.zeros((H, n_cap), np.int32), np.zeros((H, n_cap), np.int32),
                 np.zeros(H, np.int64))
@@ -385,7 +414,6 @@ class StdpStore(_PlasticStore):
             for new, prev in zip(hist, (self.hist_idx, self.hist_mult, self.hist_n)):
                 new[kept % H] = prev[kept % prev.shape[0]]
         self.hist_idx, self.hist_mult, self.hist_n = hist
-        self.kp_win = np.zeros((steps, self.kp.shape[0]), np.float64)
 
     # ---------------------------------------------------------------- rules
     def _value(self, p, name):
@@ -440,7 +468,9 @@ class StdpStore(_PlasticStore):
         for p in self.projections.values():
             kind, a_plus, a_minus, w_min, w_max, mu_plus, mu_minus, tau_plus, tau_minus = \
                 self._rule(p)
-            self.kdecay[self._spec_slot[p.index]] = np.exp(-self.dt / tau_plus)
+            slot = self._spec_slot[p.index]
+            self.krate[slot] = self.dt / tau_plus
+            K.fill_decay_table(self.krate[slot], self.etab[slot])
             for k in self.by_projection[p.index]:
                 self.gi[k, K.G_KIND] = kind
                 self.gf[k, [K.F_A_PLUS, K.F_A_MINUS, K.F_W_MIN, K.F_W_MAX, K.F_MU_PLUS,
@@ -531,9 +561,6 @@ class StdpStore(_PlasticStore):
             trows.append(tptr)
             trow0 += len(tptr)
         self.trow_ptr = np.concatenate(trows) if trows else np.zeros(1, np.int64)
-        # scratch for one transposed row (the largest in-degree of any group), per partition
-        longest = max([int(np.diff(t).max()) for t in trows if len(t) > 1], default=0)
-        self.kbuf = np.zeros((self.n_parts, max(longest, 1)), np.float64)
 
     def reset(self):
         """Weights and parameters from the spec, traces and spike history cleared."""
@@ -550,13 +577,47 @@ class StdpStore(_PlasticStore):
             for _, _, pre, post, values in g.chunks(weights=True):
                 _scatter_plastic(pre, post, part, self.n_parts, values, nxt, z, w, False, True)
         self.kp[:] = 0.0
+        self.kstep[:] = 0
+        self.flushed[0] = -1
         self.km[:] = 0.0
         self.hist_n[:] = 0
+        self.ps_count[:] = 0
+        self.ps_recent[:, [K.R_LAST, K.R_PREV]] = _NEVER
+        self.ps_recent[:, K.R_MULT] = 0
+        self.now = 0
 
     def arrays(self):
-        return (self.gi, self.gf, self.kseg, self.kdecay, self.kp, self.km, self.row_ptr,
-                self.trow_ptr, self.post, self.w, self.tpos, self.kbuf, self.hist_idx, self.hist_mult,
-                self.hist_n, self.wr_tab, self.wr_pos, self.wr_sign, self.wr_out, self.kp_win)
+        return (self.gi, self.gf, self.kseg, self.etab, self.krate, self.kp, self.kstep,
+                self.flushed, self.km, self.row_ptr, self.trow_ptr, self.post, self.w, self.tpos,
+                self.hist_idx, self.hist_mult, self.hist_n, self.ps_recent, self.ps_step,
+                self.ps_mult, self.ps_count, self.wr_tab, self.wr_pos, self.wr_sign, self.wr_out)
+
+    def _lazy_arrays(self):
+        """The arrays through which pending potentiation is evaluated."""
+        return (self.gi, self.gf, self.etab, self.krate, self.kp, self.kstep, self.flushed,
+                self.row_ptr, self.post, self.w, self.ps_recent, self.ps_step, self.ps_mult,
+                self.ps_count)
+
+    def _weights_at(self, positions, s_now):
+        """Weight magnitudes at these positions at the end of step s_now."""
+        return _weights_at(positions, s_now, *self._lazy_arrays())
+
+    def current_weights(self, projection):
+        """Weight magnitudes of a projection's groups (concatenated, CSR order)
+        as of the start of step ``now``: the stored ones plus the potentiation
+        still pending. The state is not changed."""
+        groups = self.by_projection[projection]
+        out = self.w.copy()
+        if groups:
+            K.effective_weights(self.now - 1, groups[0], groups[-1] + 1, out, *self._lazy_arrays())
+        return out
+
+    def flush(self):
+        """Apply every pending potentiation (before weights or rule parameters
+        change between runs, so that the spikes of the past pair under the old ones)."""
+        if self.groups and self.now > 0:
+            K.effective_weights(self.now - 1, 0, len(self.groups), self.w, *self._lazy_arrays())
+            self.flushed[0] = self.now - 1
 
     @property
     def nbytes_per_synapse(self):
@@ -566,13 +627,15 @@ class StdpStore(_PlasticStore):
     @property
     def nbytes(self):
         return sum(a.nbytes for a in (self.post, self.w, self.tpos, self.row_ptr, self.trow_ptr,
-                                      self.kp, self.km, self.hist_idx, self.hist_mult))
+                                      self.kp, self.kstep, self.km, self.hist_idx, self.hist_mult,
+                                      self.ps_recent, self.ps_step, self.ps_mult,
+                                      self.ps_count))
 
     # ------------------------------------------------------- get / set values
     def get(self, projection, name):
         spec = self.projections[projection]
         if name == "weight":
-            return self.w[self.positions(projection)] * self._sign(spec)
+            return self.current_weights(projection)[self.positions(projection)] * self._sign(spec)
         if name == "delay":
             return self._delays(projection)
         if name in spec.synapse_parameters:
@@ -587,6 +650,7 @@ class StdpStore(_PlasticStore):
         spec = self.projections[projection]
         values = np.broadcast_to(np.asarray(values, np.float64), (self._size(spec),))
         if name == "weight":
+            self.flush()
             self.w[self.positions(projection)] = np.abs(values)
         elif name == "delay":
             self._set_delays(projection, values)
@@ -596,8 +660,9 @@ class StdpStore(_PlasticStore):
                 raise NoModelAvailableError(
                     f"the numba engine needs one value of '{name}' for the whole STDP projection "
                     f"'{spec.label}'; got values from {values.min()} to {values.max()}")
-            if name == "tau_minus" or name == "tau_plus":
-                pass   # the traces keep their values; only their decay changes from now on
+            # K- keeps its value and decays at the new rate from now on; K+ is
+            # evaluated from the last spike at the new rate, as NEST does
+            self.flush()
             self.overrides.setdefault(projection, {})[name] = v
             self._apply_rules()
         else:
@@ -631,7 +696,8 @@ class StdpStore(_PlasticStore):
         """The samples at t = step * dt taken outside the loop (segment start)."""
         for r, (proj, iv) in enumerate(self.wr_keys):
             first, n = self.wr_tab[r, K.W_FIRST], self.wr_tab[r, K.W_N]
-            values = (self.w[self.wr_pos[first:first + n]] * self.wr_sign[first:first + n])[None, :]
+            magnitudes = self._weights_at(self.wr_pos[first:first + n], step - 1)
+            values = (magnitudes * self.wr_sign[first:first + n])[None, :]
             self.wr_pending.setdefault(proj, []).append((step // iv, values))
 
     def prepare_weight_buffers(self, s0, s_end):
@@ -766,6 +832,10 @@ class PlasticSynapses:
     def set_window(self, steps, step=0):
         """Let the partitioned phases run up to ``steps`` steps behind (StdpStore.set_window)."""
         self.stdp.set_window(steps, step)
+
+    def set_step(self, step):
+        """The engine's clock: the next step to run (weights are read as of its start)."""
+        self.stdp.now = step
 
     def store_of(self, projection):
         return next(st for st in (self.stdp, self.tsodyks, self.clopath) if st.owns(projection))

@@ -59,3 +59,20 @@ def weights_after_pre_spikes(pre_times, post_times, delay, rule, w0):
         k_plus = k_plus * math.exp((t_last - t) / rule["tau_plus"]) + 1.0
         t_last = t
     return out
+
+
+def weight_at(t, pre_times, post_times, delay, rule, w0):
+    """The weight at time t: after the presynaptic spikes up to t and the
+    potentiation by every postsynaptic spike that reached the synapse by t
+    (NEST applies the latter only at the next presynaptic spike; the value is
+    the same)."""
+    pres = [p for p in pre_times if p <= t + EPS]
+    if not pres:
+        return w0
+    w = weights_after_pre_spikes(pres, post_times, delay, rule, w0)[-1]
+    t_last = pres[-1]
+    k_plus = sum(math.exp((p - t_last) / rule["tau_plus"]) for p in pres)
+    for tj in post_times:
+        if t_last - delay + EPS <= tj < t - delay + EPS:
+            w = facilitate(w, k_plus * math.exp((t_last - (tj + delay)) / rule["tau_plus"]), rule)
+    return w
