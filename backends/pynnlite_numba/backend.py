@@ -12,7 +12,8 @@ from pynnlite.models.poisson_generator import PoissonGenerator
 from pynnlite.recording import RecordedChunk, SignalChunk
 
 from .connectivity import BUILD_EXTRA_BYTES_PER_SYNAPSE, table_bytes_per_synapse
-from .plasticity import BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE, PLASTIC_MODELS
+from .plasticity import BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE, PLASTIC_MODELS, STDP, \
+    history_length
 from .engine import Engine
 from .models import MODEL_KERNELS
 from .native import NATIVE_CONNECTORS, check_rule, sizes, source_of
@@ -60,8 +61,8 @@ class NumbaBackend(Backend):
     def memory_estimate(cls, network):
         """Peak bytes the engine allocates to build and run ``network``: the
         synapse tables (static and plastic) at their build peak, the ring
-        buffers (max delay x 2 channels x neurons), the per-neuron blocks and
-        the compiled code. A native projection counts with its size
+        buffers (max delay x 2 channels x neurons), the per-neuron blocks (and
+        STDP spike histories) and the compiled code. A native projection counts with its size
         (pairwise_bernoulli: the expected one); it needs no bytes in the
         frontend. Compiling the loop on a cold cache needs ~300 MB more, not
         counted."""
@@ -74,6 +75,10 @@ class NumbaBackend(Backend):
         plastic = sum(count[p.index] for p in network.projections
                       if p.synapse_model in PLASTIC_MODELS)
         static = sum(count.values()) - plastic
+        if any(p.synapse_model == STDP for p in network.projections):
+            # every neuron's STDP spike history: a ring of (step, multiplicity)
+            # entries, its last two steps and multiplicity, its count
+            neurons += n * (12 * history_length(max_steps) + 40)
         per_static = table_bytes_per_synapse(n, max_steps) + BUILD_EXTRA_BYTES_PER_SYNAPSE
         return int(static * per_static + plastic * BUILD_PEAK_BYTES_PER_PLASTIC_SYNAPSE
                    + ring + neurons + ENGINE_CODE_BYTES)
