@@ -22,15 +22,16 @@ from numba import njit
 
 from .native import NativeSource
 
-#: estimated work per step, in units of one neuron update (~1.5 ns), from the
-#: CUBA-STDP and HPC seeds on one thread: a static synapse event ~3 ns, an STDP
-#: synapse ~30 ns per presynaptic event (depression, plus potentiation through
-#: the transposed index), a PoissonGenerator draw ~6 ns every step; a synapse
-#: carries an event in a step with probability rate * dt (10 Hz assumed)
+#: estimated work per step, in units of one neuron update (~3.4 ns), measured
+#: per partition on the CUBA-STDP seed (windowed loop, one thread): a static
+#: synapse event ~4.8 ns, an STDP synapse ~32 ns per presynaptic event
+#: (pending potentiation, depression, transmission), a PoissonGenerator draw
+#: ~6.2 ns every step; a synapse carries an event in a step with probability
+#: rate * dt (10 Hz assumed, so the per-event figures are scaled to it)
 _NEURON = 1.0
-_STATIC_EVENT = 2.0
-_PLASTIC_EVENT = 20.0
-_DRIVE_DRAW = 4.0
+_STATIC_EVENT = 1.4
+_PLASTIC_EVENT = 9.4
+_DRIVE_DRAW = 1.8
 _ASSUMED_RATE_HZ = 10.0
 
 
