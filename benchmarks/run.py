@@ -8,8 +8,8 @@ written as JSON to benchmarks/results/.
 Usage: python benchmarks/run.py [--quick] [--repeat N] [--threads N] [--scaling M]
                                 [--cases va-cuba,va-coba,cuba-stdp,hpc]
 
---scaling M also runs every case on M threads (both engines, interleaved) and
-prints each engine's speed-up from --threads to M threads, and whether
+--scaling M also runs every case on M threads (both engines, each M-thread run
+next to its --threads run) and prints each engine's speed-up from --threads to M threads, and whether
 pynnlite's spikes on M threads are identical to those on --threads (the
 examples' spike_digest, where the case reports one).
 
@@ -111,21 +111,24 @@ def main():
             cold = extra if name.startswith("va-") else QUICK[name]
             first = run_case(ours, args.threads, env, cold)       # empty cache: compiles
             results = {"pynnlite": [], "nest": []}
-            for _ in range(repeat):                               # interleaved
-                results["pynnlite"].append(run_case(ours, args.threads, env, extra))
-                if have_nest:
-                    results["nest"].append(run_case(nest, args.threads, env, extra))
+            scaled = {"pynnlite": [], "nest": []}
+            for _ in range(repeat):
+                # interleaved, and the M-thread runs next to the 1-thread ones, so
+                # that a drift of the machine's speed hits both sides of a ratio alike
+                for threads, into in ((args.threads, results), (args.scaling, scaled)):
+                    if not threads:
+                        continue
+                    into["pynnlite"].append(run_case(ours, threads, env, extra))
+                    if have_nest:
+                        into["nest"].append(run_case(nest, threads, env, extra))
             row = {"case": name, "pynnlite": median_of(results["pynnlite"]),
-                   "first_run_compile_s": first["compile_s"]}
+                   "first_run_compile_s": first["compile_s"],
+                   "runs": {k: [_sim_s(r) for r in v] for k, v in results.items() if v}}
             if have_nest:
                 row["nest"] = median_of(results["nest"])
             if args.scaling:
-                scaled = {"pynnlite": [], "nest": []}
-                for _ in range(repeat):
-                    scaled["pynnlite"].append(run_case(ours, args.scaling, env, extra))
-                    if have_nest:
-                        scaled["nest"].append(run_case(nest, args.scaling, env, extra))
                 row["scaling"] = {k: median_of(v) for k, v in scaled.items() if v}
+                row["scaling"]["runs"] = {k: [_sim_s(r) for r in v] for k, v in scaled.items() if v}
                 reference = results["pynnlite"][0].get("spike_digest")
                 row["scaling"]["spikes_identical"] = [
                     None if reference is None else r.get("spike_digest") == reference
@@ -190,6 +193,9 @@ def print_scaling(row):
     b0 = _sim_s(nest) if nest else nan
     label = f"speed-up {ours['threads']} -> {m} threads"
     print(f"{label:22}{_sim_s(ours) / a:12.2f}{b0 / b:12.2f}")
+    ones, ms = row["runs"]["pynnlite"], sc["runs"]["pynnlite"]
+    print(f"{'pynnlite runs (s)':22}" + "  ".join(f"{a:.3f}/{b:.3f}" for a, b in zip(ones, ms))
+          + f"   ({ours['threads']}/{m} threads, in run order)")
     same = sc["spikes_identical"]
     if any(x is None for x in same):
         print(f"{'spikes identical':22}{'not reported':>12}")
