@@ -196,6 +196,9 @@ def print_scaling(row):
     ones, ms = row["runs"]["pynnlite"], sc["runs"]["pynnlite"]
     print(f"{'pynnlite runs (s)':22}" + "  ".join(f"{a:.3f}/{b:.3f}" for a, b in zip(ones, ms))
           + f"   ({ours['threads']}/{m} threads, in run order)")
+    used = sc["pynnlite"].get("threads_used", m)
+    if used != m:
+        print(f"{'':22}(pynnlite's engine used {used} of the {m} threads: too little work per window)")
     same = sc["spikes_identical"]
     if any(x is None for x in same):
         print(f"{'spikes identical':22}{'not reported':>12}")

@@ -61,7 +61,8 @@ from .plasticity import PlasticSynapses, split_plastic
 from .kernels.recording import N_R, R_COUNT, R_FIRST_COL, R_INTERVAL, R_N_COLS, R_OFFSET_ROW, \
     R_OUT_START, R_ROW, R_S0
 from .layout import Layout, grid_times
-from .partition import block_chunks, part_of, partition_bounds
+from .partition import block_chunks, part_of, partition_bounds, shortest_delay_steps, \
+    threads_to_use
 from .stimulus import Stimulus
 from .threads import use_threads
 
@@ -87,11 +88,18 @@ class Engine:
         self.dt = float(network.dt)
         self.seed = int(network.seed) & ((1 << 63) - 1)
         self.layout = Layout(network)
-        self.threads = int(getattr(network, "threads", 1) or 1)
         drive_projections, spiking = split_network(network)
         plastic_projections, spiking = split_plastic(spiking)
         spiking, self.parrot_weights = unit_weights(spiking)
-        self.windowed = self.threads > 1 and _windowable(network, plastic_projections)
+        windowable = _windowable(network, plastic_projections)
+        steps_per_sync = min(shortest_delay_steps(network, network.projections),
+                             _MAX_WINDOW) if windowable else 1
+        #: threads used: setup(threads=N), fewer where the work between two
+        #: synchronisations is too small to share (partition.threads_to_use)
+        self.threads = threads_to_use(int(getattr(network, "threads", 1) or 1), network,
+                                      self.layout, drive_projections, plastic_projections,
+                                      spiking.projections, steps_per_sync)
+        self.windowed = self.threads > 1 and windowable
         self.bounds = partition_bounds(self.threads, network, self.layout, drive_projections,
                                        plastic_projections, spiking.projections,
                                        whole_blocks=self.windowed)

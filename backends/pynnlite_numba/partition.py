@@ -33,6 +33,14 @@ _STATIC_EVENT = 1.4
 _PLASTIC_EVENT = 9.4
 _DRIVE_DRAW = 1.8
 _ASSUMED_RATE_HZ = 10.0
+#: seconds of work of one unit (a neuron update), as measured with the constants above
+_UNIT_S = 3.4e-9
+#: least estimated work (s) each thread must get between two synchronisations
+#: for a further thread to pay: waking the threads for a parallel region cost
+#: 50-180 us on the 2-core machine these were measured on, and the VA
+#: benchmarks (about 15 us of work per step, two steps per window) ran 2.2
+#: times slower on two threads than on one
+MIN_WORK_PER_THREAD_S = 2.5e-4
 
 
 @njit(cache=True, nogil=True)
@@ -73,6 +81,31 @@ def _aligned(bound, layout, whole_blocks):
             if whole_blocks:
                 return b.g0 if bound - b.g0 <= b.g0 + b.n - bound else b.g0 + b.n
     return bound
+
+
+def threads_to_use(requested, network, layout, drive_projections, plastic_projections,
+                   static_projections, steps_per_sync):
+    """How many of the ``requested`` threads the network can keep busy: at most
+    one per MIN_WORK_PER_THREAD_S of the work estimated between two
+    synchronisations of the threads (``steps_per_sync`` steps), at least one.
+    Results do not depend on it (they are the same for every thread count)."""
+    if requested <= 1 or MIN_WORK_PER_THREAD_S <= 0.0:
+        return max(int(requested), 1)
+    work = _costs(network, layout, drive_projections, plastic_projections,
+                  static_projections).sum() * _UNIT_S * steps_per_sync
+    return int(min(requested, max(1, work // MIN_WORK_PER_THREAD_S)))
+
+
+def shortest_delay_steps(network, projections):
+    """The shortest delay (steps, at least 1) of the given projections, from the
+    network description (a native rule's lowest possible delay)."""
+    shortest = []
+    for p in projections:
+        if p.native_rule is not None:
+            shortest.append(p.native_rule["delay_range"][0])
+        elif len(p.delays):
+            shortest.append(float(np.min(p.delays)))
+    return max(int(round(min(shortest, default=network.dt) / network.dt)), 1)
 
 
 def partition_bounds(n_parts, network, layout, drive_projections=(), plastic_projections=(),

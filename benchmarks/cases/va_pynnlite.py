@@ -63,7 +63,10 @@ def run(benchmark, seed=98765, tstop=1000.0, threads=1, backend="numba"):
     e_idx, e_t = records.record_of(exc._index).spikes()
     i_idx, i_t = records.record_of(inh._index).spikes()
     result = dict(engine=f"pynnlite-{args.backend}", case=f"VA {args.benchmark}",
-                  threads=args.threads, build_s=build - compile_s, compile_s=compile_s,
+                  threads=args.threads,
+                  threads_used=getattr(getattr(simulation._backend, "engine", None), "threads",
+                                       args.threads),
+                  build_s=build - compile_s, compile_s=compile_s,
                   simulate_s=simulate, n_synapses=int(sum(p.size() for p in projections)),
                   n_neurons=VA["n"], n_spikes=int(len(e_t) + len(i_t)),
                   exc_rate_hz=len(e_t) / VA["n_exc"] / (args.tstop / 1000.0),
