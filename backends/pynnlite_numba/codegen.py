@@ -136,16 +136,20 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
     gathered in index order afterwards, so the spike list is the same as with
     one thread.
 
-    ``windowed`` (with ``parallel``): one parallel region per window of W steps
-    (W = ``wsp_n.shape[0]``, at most the shortest delay). Thread p replays the
-    previous window's steps for its targets (static delivery, model delivery
-    such as the drive, ``<phase>_part``), then updates its blocks (a block
-    whose update cannot be split wholly on thread ``owner[k]``) for the next
-    W steps, writing each step's spikes to its stretch of ``scr_idx`` (row
-    ``s % W`` of length n_total, from its first index). One thread then
-    gathers each step's spikes into ``wsp_*[s % W]``, runs ``<phase>_begin``
-    and ``_end`` and records the spikes. A run ends with the replay of its
-    last window, so the state between runs is the one-thread state."""
+    ``windowed`` (with ``parallel``): windows of W steps (W = ``wsp_n.shape[0]``,
+    at most the shortest delay), all in one parallel region (``run_windows``)
+    whose threads meet at a barrier after each window (kernels/sync.py: the
+    partitions are roles the threads claim, ``n_workers`` threads running).
+    For partition p (``window_part``), a thread replays the previous window's
+    steps for p's targets (static delivery, model delivery such as the drive,
+    ``<phase>_part``), then updates p's blocks (a block whose update cannot be
+    split wholly in partition ``owner[k]``) for the next W steps, writing each
+    step's spikes to p's stretch of ``scr_idx`` (row ``s % W`` of length
+    n_total, from p's first index). The last thread to reach the barrier
+    (``window_serial``) gathers each step's spikes into ``wsp_*[s % W]``, runs
+    ``<phase>_begin`` and ``_end``, records the spikes and sets the next
+    window. A run ends with the replay of its last window, so the state
+    between runs is the one-thread state."""
     imports = {}
     for mod, fn, _, partitioned in phases:
         names = (f"{fn}_begin", f"{fn}_part", f"{fn}_end") if partitioned else (fn,)
@@ -162,6 +166,11 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
              "from pynnlite_numba.kernels.electrodes import inject_currents",
              "from pynnlite_numba.kernels.recording import record_spikes, record_signals, "
              "record_signals_part"]
+    if windowed:
+        lines += ["import numpy as np",
+                  "from pynnlite_numba.kernels.sync import C_ARRIVED, C_DONE, C_GENERATION, "
+                  "C_NREP, C_NUP, C_REP0, C_UP0, N_CTL, SPIN_POLLS, TAKE_OVER_SPINS, atomic_add, "
+                  "atomic_load, atomic_store, claim, pause, take_over"]
     for mod, names in sorted(imports.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
     block_args = []
@@ -172,7 +181,7 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
     args = ", ".join(["s0", "s_end", "dt", "seed", "ring", "row_ptr", "syn_col", "syn_w", "syn_d",
                       "el_kind", "el_f", "el_i", "el_tptr", "el_tstep", "el_tamp", "el_gptr",
                       "el_gtgt", "el_gid", "istim", "spk_idx", "spk_mult", "rec_flag", "n_rec_spk",
-                      "buf_step", "buf_idx", "buf_mult", "buf_n", "n_parts", "part_lo", "part_hi",
+                      "buf_step", "buf_idx", "buf_mult", "buf_n", "n_parts", "n_workers", "part_lo", "part_hi",
                       "scr_idx", "scr_mult", "cnt", "wsp_idx", "wsp_mult", "wsp_n", "owner"]
                      + block_args)
     helpers = []
@@ -286,71 +295,125 @@ def _windowed_source(plans, electrodes, phases, args):
             if signals:
                 update.append("                " + sample.format(lo="0", hi=f"b{k}_S.shape[1]"))
     update.append("            cnt[j, p] = pos - pos0")
+    dedent = [line[4:] for line in _deliver_body(plans, phases, 12, "p") + update]
     helper = [
         "",
         "",
-        "@njit(cache=True, nogil=True, parallel=True, error_model=\"numpy\")",
-        f"def window_parts({wp_args}):",
+        "@njit(cache=True, nogil=True, error_model=\"numpy\")",
+        f"def window_part(p, {wp_args}):",
         "    depth = ring.shape[0]",
         "    W = wsp_n.shape[0]",
         "    n_total = scr_idx.shape[0] // W",
-        "    for p in prange(n_parts):",
-        "        lo = part_lo[p]",
-        "        hi = part_hi[p]",
-        "        for s in range(s_rep0, s_rep0 + n_rep):",
-        "            j = s % W",
-        "            slot = s % depth",
-        "            n_spk = wsp_n[j]",
-        "            spk_idx = wsp_idx[j]",
-        "            spk_mult = wsp_mult[j]",
-    ] + _deliver_body(plans, phases, 12, "p") + update
-    call = args.replace("s0, s_end, ", "")
+        "    lo = part_lo[p]",
+        "    hi = part_hi[p]",
+        "    for s in range(s_rep0, s_rep0 + n_rep):",
+        "        j = s % W",
+        "        slot = s % depth",
+        "        n_spk = wsp_n[j]",
+        "        spk_idx = wsp_idx[j]",
+        "        spk_mult = wsp_mult[j]",
+    ] + dedent
     serial = []
     for k, (_, fn, n_arrays, _) in enumerate(phases):
         arrs = ", ".join(f"ph{k}_{i}" for i in range(n_arrays))
-        serial.append(f"            {fn}_begin(s2, slot, depth, dt, ring, n_spk, spk_idx, "
+        serial.append(f"        {fn}_begin(s2, slot, depth, dt, ring, n_spk, spk_idx, "
                       f"spk_mult, 0, n_parts, 0, 0, {arrs})")
-        serial.append(f"            {fn}_end(s2, slot, depth, dt, ring, n_spk, spk_idx, "
+        serial.append(f"        {fn}_end(s2, slot, depth, dt, ring, n_spk, spk_idx, "
                       f"spk_mult, 0, n_parts, 0, 0, {arrs})")
+    helper += [
+        "",
+        "",
+        "@njit(cache=True, nogil=True, error_model=\"numpy\")",
+        f"def window_serial({args}, s, n_up):",
+        "    depth = ring.shape[0]",
+        "    W = wsp_n.shape[0]",
+        "    n_total = scr_idx.shape[0] // W",
+        "    for s2 in range(s, s + n_up):",
+        "        j = s2 % W",
+        "        slot = s2 % depth",
+        "        n_spk = 0",
+        "        for p in range(n_parts):",
+        "            first = j * n_total + part_lo[p]",
+        "            for i in range(first, first + cnt[j, p]):",
+        "                wsp_idx[j, n_spk] = scr_idx[i]",
+        "                wsp_mult[j, n_spk] = scr_mult[i]",
+        "                n_spk += 1",
+        "        wsp_n[j] = n_spk",
+        "        spk_idx = wsp_idx[j]",
+        "        spk_mult = wsp_mult[j]",
+    ] + serial + [
+        "        record_spikes(s2, n_spk, spk_idx, spk_mult, rec_flag, buf_step, buf_idx, "
+        "buf_mult, buf_n)",
+        "",
+        "",
+        "@njit(cache=True, nogil=True, error_model=\"numpy\")",
+        "def next_window(s, s_end, W, n_rec_spk, buf_n, cap):",
+        "    \"\"\"Steps to update in the window from s: none at the end of the run, or when",
+        "    the spike buffer could overflow (Python then empties it and calls again).\"\"\"",
+        "    n_up = min(W, s_end - s)",
+        "    if n_up <= 0 or buf_n[0] + n_rec_spk * n_up > cap:",
+        "        return 0",
+        "    return n_up",
+        "",
+        "",
+        "@njit(cache=True, nogil=True, parallel=True, error_model=\"numpy\")",
+        f"def run_windows({args}, ctl):",
+        "    W = wsp_n.shape[0]",
+        "    cap = buf_step.shape[0]",
+        "    workers = max(min(n_workers, n_parts), 1)",
+        "    share = (n_parts + workers - 1) // workers",
+        "    for t in prange(workers):",
+        "        mine = np.zeros(n_parts, np.int64)",
+        "        n_mine = claim(ctl, n_parts, mine, share)",
+        "        while n_mine > 0:",
+        "            gen = atomic_load(ctl, C_GENERATION)",
+        "            s_rep0 = atomic_load(ctl, C_REP0)",
+        "            n_rep = atomic_load(ctl, C_NREP)",
+        "            s_up0 = atomic_load(ctl, C_UP0)",
+        "            n_up = atomic_load(ctl, C_NUP)",
+        "            for p in range(n_parts):",
+        "                if mine[p] == 1:",
+        f"                    window_part(p, {args}, s_rep0, n_rep, s_up0, n_up)",
+        "            last = atomic_add(ctl, C_ARRIVED, n_mine) + n_mine == n_parts",
+        "            polls = 0",
+        "            while not last and atomic_load(ctl, C_GENERATION) == gen:",
+        "                polls += 1",
+        "                if polls >= TAKE_OVER_SPINS:",
+        "                    polls = SPIN_POLLS",
+        "                    r = take_over(ctl, n_parts)",
+        "                    if r >= 0:",
+        "                        mine[r] = 1",
+        "                        n_mine += 1",
+        f"                        window_part(r, {args}, s_rep0, n_rep, s_up0, n_up)",
+        "                        last = atomic_add(ctl, C_ARRIVED, 1) + 1 == n_parts",
+        "                        continue",
+        "                pause(polls)",
+        "            if last:",
+        "                if n_up == 0:",
+        "                    atomic_store(ctl, C_DONE, 1)",
+        "                else:",
+        f"                    window_serial({args}, s_up0, n_up)",
+        "                    s = s_up0 + n_up",
+        "                    atomic_store(ctl, C_REP0, s_up0)",
+        "                    atomic_store(ctl, C_NREP, n_up)",
+        "                    atomic_store(ctl, C_UP0, s)",
+        "                    atomic_store(ctl, C_NUP, next_window(s, s_end, W, n_rec_spk, buf_n, cap))",
+        "                atomic_store(ctl, C_ARRIVED, 0)",
+        "                atomic_store(ctl, C_GENERATION, gen + 1)",
+        "            if atomic_load(ctl, C_DONE) == 1:",
+        "                break",
+    ]
     body = [
         "",
         "",
         "@njit(cache=True, nogil=True, error_model=\"numpy\")",
         f"def run_loop({args}):",
-        "    depth = ring.shape[0]",
-        "    cap = buf_step.shape[0]",
-        "    W = wsp_n.shape[0]",
-        "    n_total = scr_idx.shape[0] // W",
-        "    s = s0",
-        "    s_rep0 = s0",
-        "    n_rep = 0",
-        "    while s < s_end:",
-        "        n_up = min(W, s_end - s)",
-        "        if buf_n[0] + n_rec_spk * n_up > cap:",
-        "            break",
-        f"        window_parts(s0, s_end, {call}, s_rep0, n_rep, s, n_up)",
-        "        for s2 in range(s, s + n_up):",
-        "            j = s2 % W",
-        "            slot = s2 % depth",
-        "            n_spk = 0",
-        "            for p in range(n_parts):",
-        "                first = j * n_total + part_lo[p]",
-        "                for i in range(first, first + cnt[j, p]):",
-        "                    wsp_idx[j, n_spk] = scr_idx[i]",
-        "                    wsp_mult[j, n_spk] = scr_mult[i]",
-        "                    n_spk += 1",
-        "            wsp_n[j] = n_spk",
-        "            spk_idx = wsp_idx[j]",
-        "            spk_mult = wsp_mult[j]",
-    ]
-    body += serial + [
-        "            record_spikes(s2, n_spk, spk_idx, spk_mult, rec_flag, buf_step, buf_idx, "
-        "buf_mult, buf_n)",
-        "        s_rep0 = s",
-        "        n_rep = n_up",
-        "        s += n_up",
-        f"    window_parts(s0, s_end, {call}, s_rep0, n_rep, s, 0)",
-        "    return s",
+        "    ctl = np.zeros(N_CTL, np.int64)",
+        "    ctl[C_REP0] = s0",
+        "    ctl[C_UP0] = s0",
+        "    ctl[C_NUP] = next_window(s0, s_end, wsp_n.shape[0], n_rec_spk, buf_n, buf_step.shape[0])",
+        f"    run_windows({args}, ctl)",
+        "    return ctl[C_UP0]",
         "",
     ]
     return helper, body

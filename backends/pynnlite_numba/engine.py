@@ -36,11 +36,12 @@ entries, traces and incoming weights. Two loops do this (codegen.py):
 
 - windowed, NEST's scheme: a spike emitted in step s is needed no earlier
   than step s + m (m, the window: the shortest delay of any connection), so
-  the threads exchange spikes once per m steps. In one parallel region each
-  thread first replays, step by step, the previous window's delivery, drive
-  and STDP for its targets, then updates its neurons for the next m steps;
-  between regions one thread gathers the window's spikes in index order,
-  records them and stores them in the STDP step history. Signals are
+  the threads exchange spikes once per m steps. Each thread first replays,
+  step by step, the previous window's delivery, drive and STDP for its
+  targets, then updates its neurons for the next m steps; at the barrier
+  that ends the window the last thread to arrive gathers the window's
+  spikes in index order, records them and stores them in the STDP step
+  history. The threads stay in one parallel region for the whole run. Signals are
   sampled by each thread from its own columns. Used when every synapse phase
   splits by target (static, drive, STDP) and no weights are recorded;
 - step by step, otherwise: each step updates the splittable blocks in
@@ -340,13 +341,12 @@ class Engine:
             block_args += [b.arrays[a] for a in b.model.extra_arrays]
             if b.model.splittable:
                 block_args += list(self.chunks[id(b)])
-        if self.threads > 1:
-            use_threads(self.threads)
+        n_workers = use_threads(self.threads) if self.threads > 1 else 1
         return self._loop(s0, s_end, self.dt, self.seed, self.ring, syn.row_ptr, syn.col,
                           syn.weight, syn.delay, *self.stimulus.arrays(), self.istim,
                           self.spk_idx, self.spk_mult, self.rec_flag, self.n_rec_spk,
                           self.buf_step, self.buf_idx, self.buf_mult, self.buf_n, self.n_parts,
-                          self.part_lo, self.part_hi, self.scr_idx, self.scr_mult, self.cnt,
+                          n_workers, self.part_lo, self.part_hi, self.scr_idx, self.scr_mult, self.cnt,
                           self.wsp_idx, self.wsp_mult, self.wsp_n, self.owner,
                           *block_args, *self.plastic.arrays())
 

@@ -60,6 +60,9 @@ def prepare_threading_layer():
 
 
 def use_threads(n):
-    """Run the next parallel loops of this thread on min(n, available) threads."""
+    """Run the next parallel loops of this thread on min(n, available) threads;
+    returns that number."""
     prepare_threading_layer()
-    numba.set_num_threads(max(1, min(int(n), numba.config.NUMBA_NUM_THREADS)))
+    n = max(1, min(int(n), numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(n)
+    return n
