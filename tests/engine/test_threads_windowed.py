@@ -147,3 +147,19 @@ def test_weights_moved(one_thread):
     w = one_thread["w0"]
     present = w[~np.isnan(w)]
     assert np.abs(present - 0.3).max() > 1e-3
+
+
+def test_roles_taken_over_when_the_parallel_layer_runs_fewer_threads(one_thread, monkeypatch):
+    """The barrier never waits for a thread the parallel layer did not start:
+    here it runs one thread where the loop expects three, and that thread
+    takes over the two unclaimed partitions (kernels/sync.py) after its wait."""
+    import numba
+    from pynnlite_numba import engine as engine_module
+
+    def one_thread_running(n):
+        numba.set_num_threads(1)
+        return int(n)
+    monkeypatch.setattr(engine_module, "use_threads", one_thread_running)
+    result, windows = _run(3)
+    assert windows == [(True, 10, 3)]
+    assert_identical(one_thread, result)
