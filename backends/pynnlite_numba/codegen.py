@@ -181,8 +181,9 @@ def loop_source(plans, electrodes, phases=(), parallel=False, windowed=False):
     args = ", ".join(["s0", "s_end", "dt", "seed", "ring", "row_ptr", "syn_col", "syn_w", "syn_d",
                       "el_kind", "el_f", "el_i", "el_tptr", "el_tstep", "el_tamp", "el_gptr",
                       "el_gtgt", "el_gid", "istim", "spk_idx", "spk_mult", "rec_flag", "n_rec_spk",
-                      "buf_step", "buf_idx", "buf_mult", "buf_n", "n_parts", "n_workers", "part_lo", "part_hi",
-                      "scr_idx", "scr_mult", "cnt", "wsp_idx", "wsp_mult", "wsp_n", "owner"]
+                      "buf_step", "buf_idx", "buf_mult", "buf_n", "n_parts", "n_workers",
+                      "part_lo", "part_hi", "scr_idx", "scr_mult", "cnt", "wsp_idx", "wsp_mult",
+                      "wsp_n", "owner"]
                      + block_args)
     helpers = []
     if parallel:

@@ -43,21 +43,20 @@ def test_small_network_runs_on_one_thread(shipped_rule):
 def test_the_estimate_decides(shipped_rule):
     """The same network uses both threads once the threshold is below its
     estimated work per window (~0.1 us per neuron and step here)."""
-    cells = _va_like(threads=2)
+    _va_like(threads=2)
     sim.run(1.0)
     engine = _engine()
     work = partition._costs(engine.network, engine.layout, (), (),
                             engine.network.projections).sum() * partition._UNIT_S * 2
     sim.end()
     partition.MIN_WORK_PER_THREAD_S = work / 2.5
-    cells = _va_like(threads=2)
+    _va_like(threads=2)
     sim.run(1.0)
     assert _engine().threads == 2 and _engine().n_parts == 2
     partition.MIN_WORK_PER_THREAD_S = work / 1.5
-    cells = _va_like(threads=4)
+    _va_like(threads=4)
     sim.run(1.0)
     assert _engine().threads == 1
-    del cells
     sim.end()
 
 
