@@ -19,9 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numba
+from .kernel_cache import engine_fingerprint
 
-_HERE = Path(__file__).resolve().parent
 _LOOPS = {}
 
 
@@ -33,14 +32,6 @@ def cache_dir():
     path = Path(root) / "numba_loops"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _engine_fingerprint():
-    h = hashlib.sha256(numba.__version__.encode())
-    for f in sorted(_HERE.rglob("*.py")):
-        h.update(f.relative_to(_HERE).as_posix().encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 def kernel_name(model, uniform):
@@ -427,7 +418,7 @@ def get_loop(plans, electrodes, phases=(), parallel=False, windowed=False):
     if key in _LOOPS:
         return _LOOPS[key]
     source = loop_source(plans, electrodes, phases, parallel, windowed)
-    digest = hashlib.sha256((source + _engine_fingerprint()).encode()).hexdigest()[:20]
+    digest = hashlib.sha256((source + engine_fingerprint()).encode()).hexdigest()[:20]
     name = f"pynnlite_loop_{digest}"
     path = cache_dir() / f"{name}.py"
     if not path.exists():
