@@ -22,7 +22,6 @@ def main():
     parser.add_argument("--tstop", type=float, default=10000.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    t0 = time.perf_counter()
     import nest
     nest.verbosity = nest.VerbosityLevel.ERROR
     nest.ResetKernel()
@@ -70,13 +69,14 @@ def main():
     t_sim = time.perf_counter()
     ev = sr.get("events")
     senders = np.asarray(ev["senders"])
-    w1 = np.array(nest.GetConnections(exc, exc).weight)
+    change = np.array(nest.GetConnections(exc, exc).weight) - w0
     report(engine="nest", case="Clopath (seed 001)", threads=args.threads,
            build_s=t_build - t_import, compile_s=0.0, simulate_s=t_sim - t_build,
            n_neurons=13, n_synapses=int(nest.num_connections),
            exc_rate_hz=float(np.isin(senders, exc.tolist()).sum() / 10 / (args.tstop / 1000.0)),
            inh_rate_hz=float(np.isin(senders, inh.tolist()).sum() / 3 / (args.tstop / 1000.0)),
-           ee_weight_change_mean=float(np.mean(w1 - w0)))
+           **{f"ee_weight_change_{k}": float(getattr(np, k)(change))
+              for k in ("mean", "std", "min", "max")})
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ def main():
     report(engine=f"pynnlite-{args.backend}", case="Clopath (seed 001)", threads=args.threads,
            build_s=r["build_s"], compile_s=r["compile_s"], simulate_s=r["run_s"],
            n_neurons=13, n_synapses=r["n_synapses"], exc_rate_hz=r["rate_exc"],
-           inh_rate_hz=r["rate_inh"], ee_weight_change_mean=float(s["mean"]))
+           inh_rate_hz=r["rate_inh"],
+           **{f"ee_weight_change_{k}": float(s[k]) for k in ("mean", "std", "min", "max")})
 
 
 if __name__ == "__main__":
