@@ -18,10 +18,8 @@ The fixed in-degree projections are drawn natively, as the seed draws them
 backend draws the 126.6 M connections at build instead of the frontend
 generating and keeping them. The numba engine draws them chunk by chunk with
 its counter-based generator (a pure function of the seed; pynnlite_numba's
-native.py), E->E STDP synapses included; NEST draws them with its own
-generator, and the E->E STDP projection, which NEST's adapter does not connect
-natively, is generated in the frontend there. The two backends therefore draw
-different (equally distributed) networks. ``--frontend`` generates every
+native.py), NEST with its own generator, E->E STDP synapses included on both.
+The two backends therefore draw different (equally distributed) networks. ``--frontend`` generates every
 projection in the frontend instead (the same network on every backend).
 
 As the seed warns, at scale 1 the in-degree is large compared with the

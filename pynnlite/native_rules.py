@@ -16,7 +16,7 @@ values must have the sign its receptor needs, and a delay distribution must be
 bounded (the backend fixes its longest delay before connecting) and, unless it
 draws integers, needs ``setup(round_delays=True)`` as it would in the frontend.
 A plastic synapse type (e.g. STDPMechanism) connects natively on a backend
-listing "native_plastic" in its capability features (the numba engine); its
+listing "native_plastic" in its capability features (the numba engine, NEST); its
 other parameters must then be numbers, one value for the whole projection
 (the rule's 'synapse_parameters', checked as the frontend checks them), and a
 weight distribution must lie within the type's bounds. Such a projection's

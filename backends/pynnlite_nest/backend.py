@@ -84,7 +84,7 @@ class NestBackend(Backend):
         current_sources=tuple(ELECTRODES),
         connectors_native=NATIVE_CONNECTORS,
         features=("reset", "multiple_runs", "spike_multiplicity", "set_parameters_between_runs",
-                  "weight_recording", "threads"),
+                  "weight_recording", "threads", "native_plastic"),
     )
 
     def __init__(self, **options):

@@ -69,20 +69,17 @@ class Connections:
         self._where = {}          # spec index -> (group, positions in the group's collection)
         self._written = {}        # spec index -> {name: (nest values, pynnlite values)}
         self.native = NativeRules(nest, ids_of)
+        self.drawn_weights = {}   # native spec index -> its weights at build (pynnlite units)
 
     def connect(self):
         nest = self.nest
         sizes = {p.index: p.size for p in self.network.populations}
         for prj in self.network.projections:
-            if prj.native_rule is not None:
-                self.native.connect(prj, sizes, TO_NEST * self.sign[prj.index])
-                continue
             plastic = self.plasticity is not None and self.plasticity.owns(prj.index)
             if prj.synapse_model not in SYNAPSES and not plastic:
                 raise BackendError(f"the NEST backend has no synapse type {prj.synapse_model}")
-            if not prj.size:
+            if not prj.size and prj.native_rule is None:
                 continue
-            w_nest = np.asarray(prj.weights, np.float64) * (TO_NEST * self.sign[prj.index])
             if plastic:
                 # NEST's weight bound carries the sign of NEST's (inhibitory: negative) weights
                 bound = (-1.0 if prj.receptor_type == "inhibitory" else 1.0) * TO_NEST * abs(
@@ -90,6 +87,12 @@ class Connections:
                 model, extra = self.plasticity.syn_spec(prj, bound)
             else:
                 model, extra = SYNAPSES[prj.synapse_model], {}
+            if prj.native_rule is not None:
+                # a plastic projection's model is already its own copy
+                self.native.connect(prj, sizes, TO_NEST * self.sign[prj.index],
+                                    model if plastic else None)
+                continue
+            w_nest = np.asarray(prj.weights, np.float64) * (TO_NEST * self.sign[prj.index])
             nest.Connect(self._ids_of(prj.pre) + np.asarray(prj.pre_indices, np.int64),
                          self._ids_of(prj.post) + np.asarray(prj.post_indices, np.int64),
                          "one_to_one",
@@ -150,13 +153,28 @@ class Connections:
             group = _Group(("native", index))
             group.collection = conns
             self._where[index] = (group, positions)
-            self._written[index] = {"weight": (w_nest, w_nest * self.from_nest[index]),
+            # the lead-in before this map moved no weight: these are the drawn ones
+            self.drawn_weights[index] = w_nest * self.from_nest[index]
+            self._written[index] = {"weight": (w_nest, self.drawn_weights[index].copy()),
                                     "delay": (None, None)}
 
     def size(self, index):
         """The number of connections of one spec (for a native rule: NEST's)."""
         where = self._where.get(index)
         return len(where[1]) if where is not None else self.projections[index].size
+
+    def pairs(self, index):
+        """(pre, post) population-local indices of one spec's connections, in spec order."""
+        if self.native.owns(index):
+            return self.native.pairs(index)
+        prj = self.projections[index]
+        return np.asarray(prj.pre_indices, np.int64), np.asarray(prj.post_indices, np.int64)
+
+    def initial_weights(self, index):
+        """A spec's weights at build: the spec's arrays, or those NEST drew."""
+        if index in self.drawn_weights:
+            return self.drawn_weights[index]
+        return np.asarray(self.projections[index].weights, np.float64)
 
     def _local_mask(self, post_nodes, post, prj):
         """With MPI: which of the projection's connections live on this rank."""
@@ -180,7 +198,7 @@ class Connections:
         NaN for connections held by another MPI process."""
         self._check(index, name)
         if self._plastic_parameter(index, name):
-            return self.plasticity.get(index, name)
+            return self.plasticity.get(index, name, self.size(index))
         n = self.size(index)
         if not n:
             return np.zeros(0)

@@ -2,9 +2,11 @@
 pynnlite.native_rules): NEST draws the connections with its own generator.
 
 Each native projection gets its own copy of its synapse model
-(``pynnlite_native_<spec index>``), so that after the first Simulate the
+(``pynnlite_native_<spec index>``; an STDP one the copy that
+pynnlite_nest.plasticity makes for it), so that after the build's lead-in the
 adapter can ask NEST for exactly that projection's connections, whatever else
-connects the same populations. Their order is fixed by sorting them by
+connects the same populations. No spike has moved a plastic weight by then, so
+the weights read there are the drawn ones, which reset() restores. Their order is fixed by sorting them by
 (target, source, weight, delay), so it does not depend on NEST's threads; the
 draw itself depends on NEST's rng_seed and number of virtual processes.
 Weights and delays drawn from a RandomDistribution become ``nest.random``
@@ -21,6 +23,9 @@ from .translations import SYNAPSES
 NATIVE_CONNECTORS = ("AllToAllConnector", "OneToOneConnector", "FixedProbabilityConnector",
                      "FixedNumberPreConnector", "FixedNumberPostConnector",
                      "FixedTotalNumberConnector")
+
+#: synapse types a native rule connects with (as on the numba engine)
+NATIVE_SYNAPSES = ("StaticSynapse", "STDPMechanism")
 
 #: the rule's count parameter, by NEST rule
 _RULE_PARAMETERS = {"all_to_all": (), "one_to_one": (), "pairwise_bernoulli": ("p",),
@@ -49,6 +54,11 @@ DISTRIBUTIONS = {
 
 def check_rule(rule, what):
     """Raise if NEST cannot draw ``rule`` (a ProjectionSpec.native_rule)."""
+    model = rule.get("synapse_model", "StaticSynapse")
+    if model not in NATIVE_SYNAPSES:
+        raise ConnectionError(
+            f"a native connector on NEST connects with {' or '.join(NATIVE_SYNAPSES)}, not "
+            f"{model} ({what}); use native=False")
     if rule["rule"] not in _RULE_PARAMETERS:
         raise ConnectionError(f"NEST has no native rule '{rule['rule']}' ({what}); it has: "
                               f"{', '.join(_RULE_PARAMETERS)}")
@@ -111,13 +121,16 @@ class NativeRules:
         self._pairs = {}        # spec index -> (pre, post) population-local, in spec order
         self._sizes = {}        # population index -> size
 
-    def connect(self, prj, sizes, weight_factor):
+    def connect(self, prj, sizes, weight_factor, model=None):
         """Create the connections of one ProjectionSpec with a native_rule;
-        ``weight_factor`` converts a pynnlite weight to NEST's (units, sign)."""
+        ``weight_factor`` converts a pynnlite weight to NEST's (units, sign).
+        ``model``: the projection's own copy of a plastic NEST model (made by
+        pynnlite_nest.plasticity); None for a static projection."""
         nest, rule = self.nest, prj.native_rule
         check_rule(rule, f"projection '{prj.label}'")
-        model = f"pynnlite_native_{prj.index}"
-        nest.CopyModel(SYNAPSES[prj.synapse_model], model)
+        if model is None:
+            model = f"pynnlite_native_{prj.index}"
+            nest.CopyModel(SYNAPSES[prj.synapse_model], model)
         self._models[prj.index] = model
         syn_spec = {"synapse_model": model, "weight": _value(nest, rule["weight"], weight_factor),
                     "delay": _value(nest, rule["delay"])}

@@ -94,7 +94,7 @@ class Plasticity:
                 raise NoModelAvailableError(
                     f"the NEST backend implements STDPMechanism with SpikePairRule only "
                     f"(projection '{prj.label}')")
-            if not prj.size:
+            if not prj.size and prj.native_rule is None:
                 return
             p = prj.synapse_parameters
             ddf = _one(p["dendritic_delay_fraction"], "dendritic_delay_fraction", prj,
@@ -213,9 +213,9 @@ class Plasticity:
     def restart(self, connections, nodes_of):
         """Spec weights and fresh synapse state for a new segment."""
         for index, prj in self.projections.items():
-            if not prj.size:
+            if not connections.size(index):
                 continue
-            connections.set(index, "weight", prj.weights)
+            connections.set(index, "weight", connections.initial_weights(index))
             group, _ = connections._where[index]      # the group holds this projection only
             group.collection.set({"Kplus": 0.0} if prj.synapse_model == STDP
                                  else {"x_bar": 0.0} if prj.synapse_model == CLOPATH
@@ -226,13 +226,14 @@ class Plasticity:
             wr.set(n_events=0)
 
     # --------------------------------------------------- other parameters
-    def get(self, index, name):
-        return np.broadcast_to(self.params[index][name], (self.projections[index].size,)).copy()
+    def get(self, index, name, n):
+        """A plasticity parameter of the projection's ``n`` connections."""
+        return np.broadcast_to(self.params[index][name], (n,)).copy()
 
     def set(self, index, name, values, connections, nodes_of):
         """Change a plasticity parameter between runs."""
         prj = self.projections[index]
-        values = np.broadcast_to(np.asarray(values, np.float64), (prj.size,)).copy()
+        values = np.broadcast_to(np.asarray(values, np.float64), (connections.size(index),)).copy()
         new = dict(self.params[index])
         new[name] = values
         if prj.synapse_model == CLOPATH:
@@ -273,15 +274,16 @@ class Plasticity:
         changed (before a Simulate)."""
         for index in sorted(self._amplitudes_due):
             prj = self.projections[index]
-            a_plus = np.broadcast_to(self.params[index]["A_plus"], (prj.size,))
-            a_minus = np.broadcast_to(self.params[index]["A_minus"], (prj.size,))
+            n = connections.size(index)
+            a_plus = np.broadcast_to(self.params[index]["A_plus"], (n,))
+            a_minus = np.broadcast_to(self.params[index]["A_minus"], (n,))
             bad = (a_plus == 0) & (a_minus != 0)
             if bad.any():
                 raise InvalidParameterValueError(
                     "A_plus", 0.0, f"> 0 when A_minus > 0 on the NEST backend (projection "
                     f"'{prj.label}': NEST writes A_minus as alpha * lambda, lambda = A_plus)",
                     "STDPMechanism")
-            alpha = np.divide(a_minus, a_plus, out=np.zeros(prj.size), where=a_plus != 0)
+            alpha = np.divide(a_minus, a_plus, out=np.zeros(n), where=a_plus != 0)
             if prj.synapse_components["weight_dependence"] == "PowerLawWeightDependence":
                 self.nest.SetDefaults(self.models[index], {"lambda": float(a_plus[0]),
                                                            "alpha": float(alpha[0])})
@@ -310,8 +312,9 @@ class Plasticity:
         for index, rec in self.recorded.items():
             prj = self.projections[index]
             cols = np.asarray(rec.connections, np.int64)
-            src = connections._ids_of(prj.pre) + np.asarray(prj.pre_indices, np.int64)[cols]
-            tgt = connections._ids_of(prj.post) + np.asarray(prj.post_indices, np.int64)[cols]
+            pre, post = connections.pairs(index)
+            src = connections._ids_of(prj.pre) + pre[cols]
+            tgt = connections._ids_of(prj.post) + post[cols]
             key = src * (1 << 32) + tgt
             if len(np.unique(key)) != len(key):
                 raise NoModelAvailableError(

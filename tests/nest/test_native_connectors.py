@@ -293,7 +293,8 @@ def test_rules_and_values_nest_cannot_build_are_refused(nest_sim):
             weight=RandomDistribution("normal", (-0.1, 0.01))), receptor_type="inhibitory")
     with pytest.raises(ConnectionError, match="within one Population"):
         sim.Projection(a + b, b, sim.FixedNumberPreConnector(2, native=True))
-    with pytest.raises(ConnectionError, match="StaticSynapse only"):
+    with pytest.raises(ConnectionError, match="StaticSynapse or STDPMechanism, not "
+                                              "TsodyksMarkramSynapse.*native=False"):
         sim.Projection(a, b, sim.AllToAllConnector(native=True), sim.TsodyksMarkramSynapse(
             weight=0.1))
 
