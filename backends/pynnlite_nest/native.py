@@ -5,8 +5,9 @@ Each native projection gets its own copy of its synapse model
 (``pynnlite_native_<spec index>``; an STDP one the copy that
 pynnlite_nest.plasticity makes for it), so that after the build's lead-in the
 adapter can ask NEST for exactly that projection's connections, whatever else
-connects the same populations. No spike has moved a plastic weight by then, so
-the weights read there are the drawn ones, which reset() restores. Their order is fixed by sorting them by
+connects the same populations. The lead-in holds the sources and silences the
+cells, so no spike has moved a plastic weight by then: the weights read there
+are the drawn ones, which reset() restores. Their order is fixed by sorting them by
 (target, source, weight, delay), so it does not depend on NEST's threads; the
 draw itself depends on NEST's rng_seed and number of virtual processes.
 Weights and delays drawn from a RandomDistribution become ``nest.random``
