@@ -8,58 +8,33 @@ import numpy as np
 import pytest
 
 import pynnlite as sim
+from native_network import (JE, JI, connection_lists, excitatory_and_inhibitory,
+                            indegree_projections, power_law_stdp, recorded_spikes, values)
 from pynnlite.errors import SimulationStateError
 
 T_MS = 200.0
 N_E, N_I, K_E, K_I = 240, 60, 60, 15
-JE, JI = 0.06, -0.3
-
-
-def _stdp():
-    return sim.STDPMechanism(
-        sim.SpikePairRule(tau_plus=15.0, tau_minus=30.0, A_plus=0.1, A_minus=0.0051),
-        sim.PowerLawWeightDependence(mu=0.4), weight=JE, delay=1.0)
 
 
 def _network(threads=1, conns=None, native=True):
     """A small HPC-like network: E->E STDP, the rest static, each by fixed
     in-degree (native) or from the given lists; a PoissonGenerator drive."""
     sim.setup(timestep=0.1, min_delay=0.5, max_delay=2.0, seed=5, threads=threads)
-    rng = np.random.default_rng(1)
-    cell = sim.IF_curr_alpha(tau_syn_E=0.5, tau_syn_I=0.5)
-    E = sim.Population(N_E, cell, label="E")
-    I = sim.Population(N_I, cell, label="I")
-    E.initialize(v=rng.uniform(-65.0, -52.0, N_E))
-    I.initialize(v=rng.uniform(-65.0, -52.0, N_I))
+    E, I, _ = excitatory_and_inhibitory(N_E, N_I)
     drive = sim.Population(1, sim.PoissonGenerator(rate=11000.0), label="drive")
     for target in (E, I):
         sim.Projection(drive, target, sim.AllToAllConnector(),
                        sim.StaticSynapse(weight=0.08, delay=0.5))
     delays = sim.RandomDistribution("uniform_int", (1, 3))
-    plan = [(E, E, K_E, _stdp, "excitatory"),
+    plan = [(E, E, K_E, power_law_stdp, "excitatory"),
             (I, E, K_I, lambda: sim.StaticSynapse(weight=JI, delay=delays), "inhibitory"),
             (E, I, K_E, lambda: sim.StaticSynapse(
                 weight=sim.RandomDistribution("uniform", (0.03, 0.09)), delay=1.0), "excitatory"),
             (I, I, K_I, lambda: sim.StaticSynapse(weight=JI, delay=0.5), "inhibitory")]
-    projections = []
-    for k, (pre, post, n, synapse, receptor) in enumerate(plan):
-        if conns is None:
-            connector = sim.FixedNumberPreConnector(n, with_replacement=True,
-                                                    allow_self_connections=False, native=native)
-        else:
-            connector = sim.FromListConnector(conns[k], column_names=["weight", "delay"])
-        projections.append(sim.Projection(pre, post, connector, synapse(), receptor_type=receptor))
+    projections = indegree_projections(plan, conns, native)
     E.record("spikes")
     I.record("spikes")
     return (E, I), projections
-
-
-def _spikes(pops):
-    out = []
-    for p in pops:
-        ids, times = p.get_data().segments[-1].spiketrains.multiplexed
-        out += [np.asarray(ids), np.asarray(times)]
-    return out
 
 
 def _tables():
@@ -72,24 +47,16 @@ def _tables():
                                st.w, st.tpos, st.trow_ptr)]
 
 
-def _values(projection, name):
-    return np.asarray(projection.get(name, format="list", with_address=False)).ravel()
-
-
-def _connections(projections):
-    return [np.array(p.get(["weight", "delay"], format="list")) for p in projections]
-
-
 @pytest.fixture(scope="module")
 def native_run():
     """The native network, built and run on one thread."""
     pops, projections = _network()
     before = _tables()
     # the connections and initial values, as get() reports them before any plasticity
-    initial = _connections(projections)
+    initial = connection_lists(projections)
     sim.run(T_MS)
-    result = dict(initial=initial, tables=before, spikes=_spikes(pops),
-                  weights=_values(projections[0], "weight"))
+    result = dict(initial=initial, tables=before, spikes=recorded_spikes(pops),
+                  weights=values(projections[0], "weight"))
     sim.end()
     return result
 
@@ -97,7 +64,7 @@ def native_run():
 def test_draw_follows_the_rule(native_run):
     for conns, (n_post, k) in zip(native_run["initial"],
                                   [(N_E, K_E), (N_E, K_I), (N_I, K_E), (N_I, K_I)]):
-        pre, post = conns[:, 0].astype(int), conns[:, 1].astype(int)
+        post = conns[:, 1].astype(int)
         np.testing.assert_array_equal(post, np.repeat(np.arange(n_post), k))
     ee, ie, ei, ii = native_run["initial"]
     assert not (ee[:, 0] == ee[:, 1]).any() and not (ii[:, 0] == ii[:, 1]).any()
@@ -113,10 +80,10 @@ def test_draw_follows_the_rule(native_run):
 def test_same_draw_and_run_over_builds_and_threads(native_run, threads):
     pops, projections = _network(threads)
     sim.get_simulation().build()
-    conns = _connections(projections)
+    conns = connection_lists(projections)
     sim.run(T_MS)
-    spikes = _spikes(pops)
-    weights = _values(projections[0], "weight")
+    spikes = recorded_spikes(pops)
+    weights = values(projections[0], "weight")
     sim.end()
     for a, b in zip(native_run["initial"], conns):
         np.testing.assert_array_equal(a, b)
@@ -134,8 +101,8 @@ def test_from_list_of_the_drawn_connections_is_bit_identical(native_run):
     pops, projections = _network(conns=lists)
     tables = _tables()
     sim.run(T_MS)
-    spikes = _spikes(pops)
-    weights = _values(projections[0], "weight")
+    spikes = recorded_spikes(pops)
+    weights = values(projections[0], "weight")
     sim.end()
     for a, b in zip(native_run["tables"], tables):
         assert a.dtype == b.dtype
@@ -164,13 +131,13 @@ def test_get_set_record_weights_and_save(tmp_path):
     # set: weights and delays of a static native projection, read back in the same order
     new_w = np.linspace(-0.5, -0.1, ie.size())
     ie.set(weight=new_w, delay=2.0)
-    np.testing.assert_array_equal(_values(ie, "weight"), new_w)
-    assert np.all(_values(ie, "delay") == 2.0)
+    np.testing.assert_array_equal(values(ie, "weight"), new_w)
+    assert np.all(values(ie, "delay") == 2.0)
     # set on the STDP projection: weights, and a parameter of the rule
     ee.set(weight=0.07)
-    assert np.all(_values(ee, "weight") == 0.07)
+    assert np.all(values(ee, "weight") == 0.07)
     ee.set(tau_plus=20.0)
-    assert np.all(_values(ee, "tau_plus") == 20.0)
+    assert np.all(values(ee, "tau_plus") == 20.0)
     sim.run(10.0)
     # save: the connections and values, atomically written
     path = tmp_path / "ie.txt"
@@ -185,19 +152,19 @@ def test_reset_restores_drawn_values_and_user_set_ones():
     pops, projections = _network()
     ee, ei = projections[0], projections[2]
     sim.run(30.0)
-    first = _spikes(pops)
-    drawn = _values(ei, "weight")
-    assert np.abs(_values(ee, "weight") - JE).max() > 0     # STDP moved the weights
+    first = recorded_spikes(pops)
+    drawn = values(ei, "weight")
+    assert np.abs(values(ee, "weight") - JE).max() > 0     # STDP moved the weights
     sim.reset()
     sim.run(30.0)
-    again = _spikes(pops)
+    again = recorded_spikes(pops)
     assert len(first[1]) > 0
     for a, b in zip(first, again):      # the drawn network again, from its initial values
         np.testing.assert_array_equal(a, b)
     ee.set(weight=0.05)
     sim.reset()                         # values set by the user are re-applied after reset
-    assert np.all(_values(ee, "weight") == 0.05)
-    np.testing.assert_array_equal(drawn, _values(ei, "weight"))
+    assert np.all(values(ee, "weight") == 0.05)
+    np.testing.assert_array_equal(drawn, values(ei, "weight"))
     sim.end()
 
 
@@ -222,7 +189,7 @@ def _drive_and_parrots(native):
     cells.record("spikes")
     parrots.record("spikes")
     sim.run(100.0)
-    out = dict(spikes=_spikes((cells, parrots)), lists=_connections(projections))
+    out = dict(spikes=recorded_spikes((cells, parrots)), lists=connection_lists(projections))
     sim.end()
     return out
 

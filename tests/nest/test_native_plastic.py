@@ -7,18 +7,13 @@ import numpy as np
 import pytest
 
 import pynnlite as sim
+from native_network import (JE, JI, connection_lists, excitatory_and_inhibitory,
+                            indegree_projections, power_law_stdp, recorded_spikes, values)
 
 pytest.importorskip("nest")
 
 T_MS = 200.0
 N_E, N_I, K_E, K_I = 160, 40, 40, 10
-JE, JI = 0.06, -0.3
-
-
-def _power_law():
-    return sim.STDPMechanism(
-        sim.SpikePairRule(tau_plus=15.0, tau_minus=30.0, A_plus=0.1, A_minus=0.0051),
-        sim.PowerLawWeightDependence(mu=0.4), weight=JE, delay=1.0)
 
 
 def _multiplicative():
@@ -33,49 +28,20 @@ def _network(conns=None):
     rest static; every projection a fixed in-degree drawn by NEST, or the
     given lists."""
     sim.setup(timestep=0.1, min_delay=0.5, max_delay=2.0, backend="nest", seed=5)
-    rng = np.random.default_rng(1)
-    cell = sim.IF_curr_alpha(tau_syn_E=0.5, tau_syn_I=0.5)
-    E = sim.Population(N_E, cell, label="E")
-    I = sim.Population(N_I, cell, label="I")
-    E.initialize(v=rng.uniform(-65.0, -52.0, N_E))
-    I.initialize(v=rng.uniform(-65.0, -52.0, N_I))
+    E, I, rng = excitatory_and_inhibitory(N_E, N_I)
     drive = sim.Population(20, sim.SpikeSourceArray(
         spike_times=[np.sort(rng.uniform(0.5, T_MS, 400)).round(1) for _ in range(20)]))
     for target in (E, I):
         sim.Projection(drive, target, sim.AllToAllConnector(),
                        sim.StaticSynapse(weight=0.12, delay=0.5))
-    plan = [(E, E, K_E, _power_law, "excitatory"),
+    plan = [(E, E, K_E, power_law_stdp, "excitatory"),
             (I, E, K_I, lambda: sim.StaticSynapse(weight=JI, delay=1.5), "inhibitory"),
             (E, I, K_E, _multiplicative, "excitatory"),
             (I, I, K_I, lambda: sim.StaticSynapse(weight=JI, delay=0.5), "inhibitory")]
-    projections = []
-    for k, (pre, post, n, synapse, receptor) in enumerate(plan):
-        if conns is None:
-            connector = sim.FixedNumberPreConnector(n, with_replacement=True,
-                                                    allow_self_connections=False, native=True)
-        else:
-            connector = sim.FromListConnector(conns[k], column_names=["weight", "delay"])
-        projections.append(sim.Projection(pre, post, connector, synapse(), receptor_type=receptor))
+    projections = indegree_projections(plan, conns)
     E.record("spikes")
     I.record("spikes")
     return (E, I), projections
-
-
-def _spikes(pops):
-    out = []
-    for p in pops:
-        ids, times = p.get_data().segments[-1].spiketrains.multiplexed
-        order = np.lexsort((np.asarray(ids), np.asarray(times)))
-        out += [np.asarray(ids)[order], np.asarray(times)[order]]
-    return out
-
-
-def _values(projection, name):
-    return np.asarray(projection.get(name, format="list", with_address=False)).ravel()
-
-
-def _connections(projections):
-    return [np.array(p.get(["weight", "delay"], format="list")) for p in projections]
 
 
 RECORDED = [0, 5, 17, 301]
@@ -86,10 +52,10 @@ def _run(conns=None):
     pops, projections = _network(conns)
     projections[0].record_weights(sampling_interval=10.0, indices=RECORDED)
     sim.get_simulation().build()
-    initial = _connections(projections)          # no spike has moved a weight yet
+    initial = connection_lists(projections)          # no spike has moved a weight yet
     sim.run(T_MS)
-    result = dict(initial=initial, spikes=_spikes(pops),
-                  weights=[_values(projections[k], "weight") for k in (0, 2)],
+    result = dict(initial=initial, spikes=recorded_spikes(pops),
+                  weights=[values(projections[k], "weight") for k in (0, 2)],
                   history=np.asarray(projections[0].get_weight_history().magnitude))
     sim.end()
     return result
@@ -135,21 +101,21 @@ def test_get_set_and_reset():
     ee, ei = projections[0], projections[2]
     assert ee.size() == N_E * K_E                     # the rule fixes it before the build
     sim.get_simulation().build()
-    drawn_ei = _values(ei, "weight")
+    drawn_ei = values(ei, "weight")
     sim.run(100.0)
-    assert np.abs(_values(ee, "weight") - JE).max() > 1e-4
+    assert np.abs(values(ee, "weight") - JE).max() > 1e-4
     # the rule's parameters, one value for the projection, read and written
-    assert np.all(_values(ee, "tau_plus") == 15.0)
+    assert np.all(values(ee, "tau_plus") == 15.0)
     ee.set(tau_plus=20.0)
     ei.set(A_plus=0.02)
-    assert np.all(_values(ee, "tau_plus") == 20.0) and np.all(_values(ei, "A_plus") == 0.02)
+    assert np.all(values(ee, "tau_plus") == 20.0) and np.all(values(ei, "A_plus") == 0.02)
     ei.set(weight=0.05)
-    assert np.all(_values(ei, "weight") == 0.05)
+    assert np.all(values(ei, "weight") == 0.05)
     sim.run(10.0)
     sim.reset()
     # back to the weights NEST drew, but the ones the user set hold again
-    np.testing.assert_array_equal(_values(ee, "weight"), JE)
-    np.testing.assert_array_equal(_values(ei, "weight"), 0.05)
+    np.testing.assert_array_equal(values(ee, "weight"), JE)
+    np.testing.assert_array_equal(values(ei, "weight"), 0.05)
     assert not np.array_equal(drawn_ei, 0.05)
     sim.run(10.0)
     sim.end()
