@@ -296,7 +296,7 @@ class NestBackend(Backend):
         self._check_owner()
         index = _index(projection)
         if self.connections.native.owns(index):
-            return self.connections.native.pairs(index)
+            return self.connections.pairs(index)
         spec = self.connections.projections[index]
         return spec.pre_indices, spec.post_indices
 

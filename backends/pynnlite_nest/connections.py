@@ -69,7 +69,8 @@ class Connections:
         self._where = {}          # spec index -> (group, positions in the group's collection)
         self._written = {}        # spec index -> {name: (nest values, pynnlite values)}
         self.native = NativeRules(nest, ids_of)
-        self.drawn_weights = {}   # native spec index -> its weights at build (pynnlite units)
+        self.drawn_weights = {}   # native spec index -> its weights as drawn (pynnlite units)
+        self._group_of = {}       # spec index -> its group's key
 
     def connect(self):
         nest = self.nest
@@ -102,79 +103,116 @@ class Connections:
                                         "delay": (None, np.asarray(prj.delays, np.float64))}
             key = (prj.pre, prj.post, model)
             self._groups.setdefault(key, _Group(key)).specs.append(prj)
+            self._group_of[prj.index] = key
 
     def map(self, nodes_of):
-        """Pair NEST's connections with spec entries (after the first Simulate)."""
-        nest = self.nest
+        """After the build's lead-in. NEST's static connections are paired with
+        spec entries only when a projection's values are first needed: PyNEST
+        reads a connection's whole status to give one value, which takes
+        minutes and gigabytes for 10^7 connections, and a network that is only
+        run needs none. Plastic ones are paired now, while their weights are
+        still those of the spec (the pairing uses them; the lead-in moved
+        none), and so is a native STDP projection with drawn weights, whose
+        weights as drawn reset() restores."""
         self._nodes_of_post = nodes_of
-        for (pre, post, model), group in self._groups.items():
-            conns = nest.GetConnections(source=nodes_of(pre), target=nodes_of(post),
-                                        synapse_model=model)
-            data = collection_get(conns, ["source", "target", "weight", "delay"])
-            src = np.atleast_1d(np.asarray(data["source"], np.int64))
-            tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
-            wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
-            dly = self.grid.steps(np.atleast_1d(np.asarray(data["delay"], np.float64)))
-            spec_src, spec_tgt, spec_w, spec_d, owner, pos = [], [], [], [], [], []
-            for prj in group.specs:
-                tg = self._ids_of(post) + np.asarray(prj.post_indices, np.int64)
-                keep = self._local_mask(nodes_of(post), post, prj) if nest.NumProcesses() > 1 \
-                    else np.ones(prj.size, bool)
-                spec_src.append((self._ids_of(pre) + np.asarray(prj.pre_indices, np.int64))[keep])
-                spec_tgt.append(tg[keep])
-                spec_w.append(self._written[prj.index]["weight"][0][keep])
-                spec_d.append(self.grid.steps(prj.delays)[keep])
-                owner.append(np.full(int(keep.sum()), prj.index))
-                pos.append(np.flatnonzero(keep))
-            spec_src, spec_tgt = np.concatenate(spec_src), np.concatenate(spec_tgt)
-            spec_w, spec_d = np.concatenate(spec_w), np.concatenate(spec_d)
-            owner, pos = np.concatenate(owner), np.concatenate(pos)
-            if len(spec_src) != len(src):
-                raise BackendError(
-                    f"NEST holds {len(src)} connections from population {pre} to {post}, the "
-                    f"network spec {len(spec_src)}: a connection was not created as specified")
-            nest_order = np.lexsort((dly, wgt, tgt, src))
-            spec_order = np.lexsort((spec_d, spec_w, spec_tgt, spec_src))
-            if not (np.array_equal(src[nest_order], spec_src[spec_order])
-                    and np.array_equal(tgt[nest_order], spec_tgt[spec_order])
-                    and np.array_equal(wgt[nest_order], spec_w[spec_order])
-                    and np.array_equal(dly[nest_order], spec_d[spec_order])):
-                raise BackendError(f"NEST's connections from population {pre} to {post} differ "
-                                   "from the network spec")
-            conn_of_entry = np.empty(len(src), np.int64)
-            conn_of_entry[spec_order] = nest_order
-            group.collection = conns
-            for prj in group.specs:
-                mine = owner == prj.index
-                positions = np.full(prj.size, -1, np.int64)
-                positions[pos[mine]] = conn_of_entry[mine]
-                self._where[prj.index] = (group, positions)
-        for index, (conns, positions, w_nest) in self.native.map(self.projections).items():
-            group = _Group(("native", index))
-            group.collection = conns
-            self._where[index] = (group, positions)
-            # the lead-in before this map moved no weight: these are the drawn ones
-            self.drawn_weights[index] = w_nest * self.from_nest[index]
-            self._written[index] = {"weight": (w_nest, self.drawn_weights[index].copy()),
+        for key, group in self._groups.items():
+            if any(self._plastic(prj.index) for prj in group.specs):
+                self._map_group(key, group)
+        for index, prj in self.projections.items():
+            if self.native.owns(index) and self._plastic(index) and isinstance(
+                    prj.native_rule["weight"], dict):
+                self.drawn_weights[index] = self.get(index, "weight")
+
+    def _plastic(self, index):
+        return self.plasticity is not None and self.plasticity.owns(index)
+
+    def locate(self, index):
+        """(group, positions of the spec's entries in the group's collection)
+        of one spec, read from NEST the first time."""
+        if index not in self._where:
+            if self.native.owns(index):
+                self._map_native(self.projections[index])
+            else:
+                self._map_group(self._group_of[index], self._groups[self._group_of[index]])
+        return self._where[index]
+
+    def _map_native(self, prj):
+        conns, positions, w_nest = self.native.map(prj, self._plastic(prj.index))
+        group = _Group(("native", prj.index))
+        group.collection = conns
+        self._where[prj.index] = (group, positions)
+        self._written[prj.index] = {"weight": (w_nest, w_nest * self.from_nest[prj.index]),
                                     "delay": (None, None)}
+
+    def _map_group(self, key, group):
+        """Pair the connections of one (pre, post, model) group with its specs'
+        entries, checking that NEST holds exactly the specified connections."""
+        nest, nodes_of = self.nest, self._nodes_of_post
+        pre, post, model = key
+        conns = nest.GetConnections(source=nodes_of(pre), target=nodes_of(post),
+                                    synapse_model=model)
+        data = collection_get(conns, ["source", "target", "weight", "delay"])
+        src = np.atleast_1d(np.asarray(data["source"], np.int64))
+        tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
+        wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
+        dly = self.grid.steps(np.atleast_1d(np.asarray(data["delay"], np.float64)))
+        spec_src, spec_tgt, spec_w, spec_d, owner, pos = [], [], [], [], [], []
+        for prj in group.specs:
+            tg = self._ids_of(post) + np.asarray(prj.post_indices, np.int64)
+            keep = self._local_mask(nodes_of(post), post, prj) if nest.NumProcesses() > 1 \
+                else np.ones(prj.size, bool)
+            spec_src.append((self._ids_of(pre) + np.asarray(prj.pre_indices, np.int64))[keep])
+            spec_tgt.append(tg[keep])
+            spec_w.append(self._written[prj.index]["weight"][0][keep])
+            spec_d.append(self.grid.steps(prj.delays)[keep])
+            owner.append(np.full(int(keep.sum()), prj.index))
+            pos.append(np.flatnonzero(keep))
+        spec_src, spec_tgt = np.concatenate(spec_src), np.concatenate(spec_tgt)
+        spec_w, spec_d = np.concatenate(spec_w), np.concatenate(spec_d)
+        owner, pos = np.concatenate(owner), np.concatenate(pos)
+        if len(spec_src) != len(src):
+            raise BackendError(
+                f"NEST holds {len(src)} connections from population {pre} to {post}, the "
+                f"network spec {len(spec_src)}: a connection was not created as specified")
+        nest_order = np.lexsort((dly, wgt, tgt, src))
+        spec_order = np.lexsort((spec_d, spec_w, spec_tgt, spec_src))
+        if not (np.array_equal(src[nest_order], spec_src[spec_order])
+                and np.array_equal(tgt[nest_order], spec_tgt[spec_order])
+                and np.array_equal(wgt[nest_order], spec_w[spec_order])
+                and np.array_equal(dly[nest_order], spec_d[spec_order])):
+            raise BackendError(f"NEST's connections from population {pre} to {post} differ "
+                               "from the network spec")
+        conn_of_entry = np.empty(len(src), np.int64)
+        conn_of_entry[spec_order] = nest_order
+        group.collection = conns
+        for prj in group.specs:
+            mine = owner == prj.index
+            positions = np.full(prj.size, -1, np.int64)
+            positions[pos[mine]] = conn_of_entry[mine]
+            self._where[prj.index] = (group, positions)
 
     def size(self, index):
         """The number of connections of one spec (for a native rule: NEST's)."""
-        where = self._where.get(index)
-        return len(where[1]) if where is not None else self.projections[index].size
+        if self.native.owns(index):
+            return len(self.locate(index)[1])
+        return self.projections[index].size
 
     def pairs(self, index):
         """(pre, post) population-local indices of one spec's connections, in spec order."""
         if self.native.owns(index):
+            self.locate(index)
             return self.native.pairs(index)
         prj = self.projections[index]
         return np.asarray(prj.pre_indices, np.int64), np.asarray(prj.post_indices, np.int64)
 
     def initial_weights(self, index):
         """A spec's weights at build: the spec's arrays, or those NEST drew."""
+        prj = self.projections[index]
+        if not self.native.owns(index):
+            return np.asarray(prj.weights, np.float64)
         if index in self.drawn_weights:
             return self.drawn_weights[index]
-        return np.asarray(self.projections[index].weights, np.float64)
+        return np.full(self.size(index), float(prj.native_rule["weight"]))
 
     def _local_mask(self, post_nodes, post, prj):
         """With MPI: which of the projection's connections live on this rank."""
@@ -202,7 +240,7 @@ class Connections:
         n = self.size(index)
         if not n:
             return np.zeros(0)
-        group, positions = self._where[index]
+        group, positions = self.locate(index)
         nest_values = collection_get(group.collection, name).astype(np.float64)
         out = np.full(n, np.nan)
         ok = positions >= 0
@@ -225,7 +263,7 @@ class Connections:
         if not self.size(index):
             return
         values = np.broadcast_to(np.asarray(values, np.float64), (self.size(index),)).copy()
-        group, positions = self._where[index]
+        group, positions = self.locate(index)
         ok = positions >= 0
         current = collection_get(group.collection, name).astype(np.float64)
         if name == "delay":

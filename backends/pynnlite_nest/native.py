@@ -157,29 +157,27 @@ class NativeRules:
             conn_spec["allow_multapses"] = bool(rule["allow_multapses"])
         nest.Connect(pre, post, conn_spec, syn_spec)
 
-    def map(self, projections):
-        """After the first Simulate: {spec index: (SynapseCollection, positions
-        of the spec's entries in it, their NEST weights)}; the spec's order is
-        by target, source, weight, delay."""
+    def map(self, prj, plastic):
+        """After the build's lead-in: (SynapseCollection, positions of the
+        spec's entries in it, their NEST weights) of one native projection.
+        The spec's order is by target, source, weight, delay; for a plastic
+        projection, whose weights change, by target, source, delay and then
+        NEST's own order, so that it does not depend on when it is read."""
         from .connections import collection_get     # (connections imports this module)
-        out = {}
-        for index, model in self._models.items():
-            prj = projections[index]
-            conns = self.nest.GetConnections(synapse_model=model)
-            data = collection_get(conns, ["source", "target", "weight", "delay"])
-            src = np.atleast_1d(np.asarray(data["source"], np.int64))
-            tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
-            wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
-            dly = np.atleast_1d(np.asarray(data["delay"], np.float64))
-            order = np.lexsort((dly, wgt, src, tgt))
-            self._pairs[index] = (src[order] - self._ids_of(prj.pre),
+        conns = self.nest.GetConnections(synapse_model=self._models[prj.index])
+        data = collection_get(conns, ["source", "target", "weight", "delay"])
+        src = np.atleast_1d(np.asarray(data["source"], np.int64))
+        tgt = np.atleast_1d(np.asarray(data["target"], np.int64))
+        wgt = np.atleast_1d(np.asarray(data["weight"], np.float64))
+        dly = np.atleast_1d(np.asarray(data["delay"], np.float64))
+        order = np.lexsort((dly, src, tgt) if plastic else (dly, wgt, src, tgt))
+        self._pairs[prj.index] = (src[order] - self._ids_of(prj.pre),
                                   tgt[order] - self._ids_of(prj.post))
-            out[index] = (conns, order, wgt[order])
-        return out
+        return conns, order, wgt[order]
 
     def owns(self, index):
         return index in self._models
 
     def pairs(self, index):
-        """(pre, post) population-local indices of a native projection."""
+        """(pre, post) population-local indices of a native projection (after map)."""
         return self._pairs[index]

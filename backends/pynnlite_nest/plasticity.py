@@ -216,7 +216,7 @@ class Plasticity:
             if not connections.size(index):
                 continue
             connections.set(index, "weight", connections.initial_weights(index))
-            group, _ = connections._where[index]      # the group holds this projection only
+            group, _ = connections.locate(index)      # the group holds this projection only
             group.collection.set({"Kplus": 0.0} if prj.synapse_model == STDP
                                  else {"x_bar": 0.0} if prj.synapse_model == CLOPATH
                                  else {"x": 1.0, "y": 0.0, "u": 0.0})
@@ -295,7 +295,7 @@ class Plasticity:
         """Per-connection values (spec order) into the projection's NEST connections."""
         if not status:
             return
-        group, positions = connections._where[index]      # the group holds this projection only
+        group, positions = connections.locate(index)      # the group holds this projection only
         n = len(group.collection)
         out = {}
         for k, v in status.items():

@@ -93,3 +93,23 @@ def test_unknown_connection_attribute():
     backend.build(spec)
     with pytest.raises(NonExistentParameterError, match="tau_plus"):
         backend.get_connection_values(0, "tau_plus")
+
+
+def test_static_connections_are_read_back_only_when_asked_for(monkeypatch):
+    """Reading connections through PyNEST costs a status dict per connection:
+    a network that is only built and run reads none back."""
+    from pynnlite_nest import connections
+    reads = []
+    real = connections.collection_get
+    monkeypatch.setattr(connections, "collection_get",
+                        lambda collection, keys: reads.append(keys) or real(collection, keys))
+    spec = _multapse_net(np.random.default_rng(5))
+    backend = NestBackend()
+    backend.build(spec)
+    backend.run(30)
+    assert reads == []
+    for prj in spec.projections:
+        np.testing.assert_allclose(backend.get_connection_values(prj.index, "weight"),
+                                   prj.weights, rtol=1e-12)
+    assert len(reads) >= 3           # each group paired with its specs (and checked) once asked
+    backend.end()
