@@ -128,8 +128,8 @@ def main():
     blocks = {e: blocks_within(results, e, seeds) for e in engines if e != "nest"}
     for e, b in blocks.items():
         if b["blocks"]:
-            print(f"{e}: of {b['blocks']} blocks of {BLOCK} seeds, within {100 * WITHIN:g} % of NEST "
-                  f"in every statistic: {100 * b['all']:.0f} %; per statistic: " +
+            print(f"{e}: of {b['blocks']} blocks of {BLOCK} seeds, within {100 * WITHIN:g} % of "
+                  f"NEST in every statistic: {100 * b['all']:.0f} %; per statistic: " +
                   ", ".join(f"{k.replace('ee_weight_change_', '')} {100 * b[k]:.0f} %"
                             for k in STATISTICS))
     os.makedirs(args.out, exist_ok=True)

@@ -5,11 +5,13 @@ Each native projection gets its own copy of its synapse model
 (``pynnlite_native_<spec index>``; an STDP one the copy that
 pynnlite_nest.plasticity makes for it), so that after the build's lead-in the
 adapter can ask NEST for exactly that projection's connections, whatever else
-connects the same populations. The lead-in holds the sources and silences the
-cells, so no spike has moved a plastic weight by then: the weights read there
-are the drawn ones, which reset() restores. Their order is fixed by sorting them by
-(target, source, weight, delay), so it does not depend on NEST's threads; the
-draw itself depends on NEST's rng_seed and number of virtual processes.
+connects the same populations (pynnlite_nest.connections reads them only when
+they are asked for; an STDP projection's drawn weights at build, when the
+lead-in, which holds the sources and silences the cells, has moved none). Their
+order is fixed by sorting them by (target, source, weight, delay), so it does
+not depend on NEST's threads; an STDP projection's weights change, so NEST's
+own order takes the weight's place. The draw itself depends on NEST's rng_seed
+and number of virtual processes.
 Weights and delays drawn from a RandomDistribution become ``nest.random``
 parameters: uniform, normal, lognormal, exponential, uniform_int, and
 normal_clipped / normal_clipped_to_boundary through ``nest.math``.

@@ -53,7 +53,8 @@ def test_the_cache_is_kept_while_the_sources_are_unchanged(tmp_path):
 def test_a_changed_fingerprint_clears_only_numbas_files(tmp_path):
     _tree(tmp_path, "1.0")
     cache = kernel_cache.numba_cache_path(tmp_path / "caller.py")
-    for name in ("caller.twice-4.py311.nbi", "caller.twice-4.py311.1.nbc", "caller.cpython-311.pyc"):
+    for name in ("caller.twice-4.py311.nbi", "caller.twice-4.py311.1.nbc",
+                 "caller.cpython-311.pyc"):
         (cache / name).write_bytes(b"x")
     assert kernel_cache.discard_stale_caches(tmp_path) == [cache]
     assert sorted(f.name for f in cache.iterdir()) == ["caller.cpython-311.pyc", kernel_cache.STAMP]
